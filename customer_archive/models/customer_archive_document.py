@@ -1,0 +1,95 @@
+from odoo import api, fields, models
+
+
+class CustomerArchiveDocument(models.Model):
+    """One line of a dossier's file directory (客户档案目录)."""
+
+    _name = "customer.archive.document"
+    _description = "Customer Archive Document"
+    _order = "archive_id, year desc, sequence, id"
+    _check_company_auto = True
+
+    archive_id = fields.Many2one(
+        "customer.archive",
+        string="Archive",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="archive_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="archive_id.partner_id", string="Customer")
+    sequence = fields.Integer(default=10)
+    type_id = fields.Many2one(
+        "customer.archive.document.type", string="Document Type", required=True
+    )
+    name = fields.Char(string="Title", required=True)
+    reference = fields.Char(help="Number printed on the document: contract or invoice number.")
+    date = fields.Date(string="Document Date", default=fields.Date.context_today)
+    year = fields.Integer(
+        compute="_compute_year",
+        store=True,
+        readonly=False,
+        aggregator=False,
+        help="Filing year (按年度立卷).",
+    )
+    original = fields.Selection(
+        [("original", "Original"), ("copy", "Copy")],
+        string="Original or Copy",
+        default="copy",
+        required=True,
+    )
+    confidential = fields.Boolean(help="Only the keeper and officers see this document.")
+    has_validity = fields.Boolean(related="type_id.has_validity")
+    valid_until = fields.Date()
+    is_expired = fields.Boolean(compute="_compute_is_expired", search="_search_is_expired")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "customer_archive_document_attachment_rel",
+        "document_id",
+        "attachment_id",
+        string="Files",
+    )
+    note = fields.Text()
+
+    @api.depends("date")
+    def _compute_year(self):
+        for document in self:
+            document.year = document.date.year if document.date else False
+
+    @api.depends("valid_until")
+    @api.depends_context("date")
+    def _compute_is_expired(self):
+        today = fields.Date.context_today(self)
+        for document in self:
+            document.is_expired = bool(document.valid_until and document.valid_until < today)
+
+    def _search_is_expired(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        today = fields.Date.context_today(self)
+        expired = (operator == "=") == value
+        if expired:
+            return [("valid_until", "<", today)]
+        return ["|", ("valid_until", "=", False), ("valid_until", ">=", today)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        documents = super().create(vals_list)
+        documents._attach_files()
+        return documents
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            self._attach_files()
+        return result
+
+    def _attach_files(self):
+        """Bind uploaded files to their document so their access follows the dossier's."""
+        for document in self:
+            loose = document.attachment_ids.filtered(
+                lambda att, doc=document: att.res_model != doc._name or att.res_id != doc.id
+            )
+            if loose:
+                loose.write({"res_model": document._name, "res_id": document.id})

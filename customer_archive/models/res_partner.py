@@ -1,0 +1,123 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .customer_archive import CONFIDENTIALITY, OFFICER, READER
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_archive_ids = fields.One2many(
+        "customer.archive", "partner_id", string="Customer Archives", groups=READER
+    )
+    # Not sensitive: whether a dossier exists and its state, for filters and group-bys.
+    customer_archive_state = fields.Selection(
+        [
+            ("none", "No Archive"),
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+        ],
+        string="Archive State",
+        compute="_compute_customer_archive_state",
+        store=True,
+        groups=READER,
+    )
+    # The summary is computed as the current user (non-stored computes do not run
+    # as superuser), so it is empty wherever the dossier's record rules refuse him.
+    customer_archive_id = fields.Many2one(
+        "customer.archive",
+        string="Customer Archive",
+        compute="_compute_customer_archive_summary",
+        groups=READER,
+    )
+    customer_archive_keeper_id = fields.Many2one(
+        "res.users",
+        string="Archive Keeper",
+        compute="_compute_customer_archive_summary",
+        groups=READER,
+    )
+    customer_archive_confidentiality = fields.Selection(
+        CONFIDENTIALITY,
+        string="Archive Confidentiality",
+        compute="_compute_customer_archive_summary",
+        groups=READER,
+    )
+    customer_archive_date_open = fields.Date(
+        string="Archive Opened", compute="_compute_customer_archive_summary", groups=READER
+    )
+    customer_archive_document_count = fields.Integer(
+        string="Archive Documents", compute="_compute_customer_archive_summary", groups=READER
+    )
+    customer_archive_location_id = fields.Many2one(
+        "customer.archive.location",
+        string="Paper File Location",
+        compute="_compute_customer_archive_summary",
+        groups=READER,
+    )
+
+    @api.depends("customer_archive_ids.state", "commercial_partner_id")
+    def _compute_customer_archive_state(self):
+        archives = (
+            self.env["customer.archive"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", self.commercial_partner_id.ids)])
+        )
+        state_by_partner = {archive.partner_id: archive.state for archive in archives}
+        for partner in self:
+            partner.customer_archive_state = state_by_partner.get(
+                partner.commercial_partner_id, "none"
+            )
+
+    @api.depends("commercial_partner_id")
+    @api.depends_context("uid")
+    def _compute_customer_archive_summary(self):
+        archives = self.env["customer.archive"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids)]
+        )
+        archive_by_partner = {archive.partner_id: archive for archive in archives}
+        for partner in self:
+            archive = archive_by_partner.get(
+                partner.commercial_partner_id, self.env["customer.archive"]
+            )
+            partner.customer_archive_id = archive
+            partner.customer_archive_keeper_id = archive.user_id
+            partner.customer_archive_confidentiality = archive.confidentiality
+            partner.customer_archive_date_open = archive.date_open
+            partner.customer_archive_document_count = archive.document_count
+            partner.customer_archive_location_id = archive.location_id
+
+    def action_open_customer_archive(self):
+        """Smart button: open the dossier, or start one for an officer."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        archive = partner.customer_archive_id
+        if archive:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "customer.archive",
+                "res_id": archive.id,
+                "view_mode": "form",
+            }
+        if partner.customer_archive_state != "none":
+            raise UserError(
+                self.env._(
+                    "You may not open the archive of %(partner)s. "
+                    "Ask an archive officer to lend it to you.",
+                    partner=partner.display_name,
+                )
+            )
+        if not self.env.user.has_group(OFFICER):
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no archive yet. Ask an archive officer to open one.",
+                    partner=partner.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "customer.archive",
+            "view_mode": "form",
+            "context": {"default_partner_id": partner.id},
+        }
