@@ -1,5 +1,7 @@
-from . import customer_archive_document_type
-from . import customer_archive_location
-from . import customer_archive
-from . import customer_archive_document
-from . import res_partner
+from . import (
+    customer_archive,
+    customer_archive_document,
+    customer_archive_document_type,
+    customer_archive_location,
+    res_partner,
+)

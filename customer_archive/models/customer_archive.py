@@ -1,4 +1,5 @@
 from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from odoo import api, fields, models
@@ -170,7 +171,7 @@ class CustomerArchive(models.Model):
     reputation = fields.Selection(
         [("good", "Good"), ("average", "Average"), ("poor", "Poor")], tracking=True
     )
-    credit_notes = fields.Text(string="Credit Notes", groups=OFFICER)
+    credit_notes = fields.Text(groups=OFFICER)
 
     # Paper file (双轨制) and document directory (客户档案目录)
     has_paper_original = fields.Boolean(string="Paper Original Kept", tracking=True)
@@ -241,25 +242,7 @@ class CustomerArchive(models.Model):
                     )
                 )
 
-    @api.constrains("partner_id")
-    def _check_partner_unique(self):
-        # sudo: the archive another user cannot see still blocks a second one.
-        for archive in self:
-            other = (
-                self.sudo()
-                .with_context(active_test=False)
-                .search([("partner_id", "=", archive.partner_id.id), ("id", "!=", archive.id)])
-            )
-            if other:
-                raise ValidationError(
-                    self.env._(
-                        "%(partner)s already has an archive (%(number)s).",
-                        partner=archive.partner_id.display_name,
-                        number=other[0].name,
-                    )
-                )
-
-    @api.constrains("credit_code", "company_id")
+    @api.constrains("credit_code")
     def _check_credit_code(self):
         for archive in self.filtered("credit_code"):
             try:
@@ -272,32 +255,50 @@ class CustomerArchive(models.Model):
                         reason=self._credit_code_error_reason(error),
                     )
                 ) from error
-            # sudo: uniqueness holds across dossiers the current user cannot read.
-            other = (
-                self.sudo()
-                .with_context(active_test=False)
-                .search(
-                    [
-                        ("credit_code", "=", archive.credit_code),
-                        ("company_id", "=", archive.company_id.id),
-                        ("id", "!=", archive.id),
-                    ],
-                    limit=1,
+
+    def _check_duplicates(self, rows):
+        """Refuse a second archive of a partner, or a credit code registered twice in a
+        company, before the unique constraints would, with a message that says which.
+
+        :param rows: list of ``(partner_id, company_id, credit_code)`` to be saved by the
+            archives in ``self`` (empty on create)
+        """
+        # sudo: an archive the user may not read still counts as the partner's archive.
+        Archive = self.sudo().with_context(active_test=False)
+        partner_ids = [partner_id for partner_id, _company, _code in rows if partner_id]
+        codes = [code for _partner, _company, code in rows if code]
+        others = Archive.search(
+            [
+                ("id", "not in", self.ids),
+                "|",
+                ("partner_id", "in", partner_ids),
+                ("credit_code", "in", codes),
+            ]
+        )
+        if not others:
+            return
+        by_partner = {other.partner_id.id: other for other in others}
+        by_code = {(other.company_id.id, other.credit_code): other for other in others}
+        for partner_id, company_id, code in rows:
+            if partner_id in by_partner:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s already has an archive (%(number)s).",
+                        partner=self.env["res.partner"].browse(partner_id).display_name,
+                        number=by_partner[partner_id].name,
+                    )
                 )
-            )
-            if other:
+            if (company_id, code) in by_code:
                 raise ValidationError(
                     self.env._(
                         "The unified social credit code %(code)s is already registered "
                         "in archive %(number)s.",
-                        code=archive.credit_code,
-                        number=other.name,
+                        code=code,
+                        number=by_code[company_id, code].name,
                     )
                 )
 
     def _credit_code_error_reason(self, error):
-        from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-
         if isinstance(error, InvalidLength):
             return self.env._("it must have 18 characters.")
         if isinstance(error, InvalidChecksum):
@@ -325,6 +326,17 @@ class CustomerArchive(models.Model):
             self._check_confidentiality_right(vals)
             if vals.get("credit_code"):
                 vals["credit_code"] = self._normalize_credit_code(vals["credit_code"])
+        self._check_duplicates(
+            [
+                (
+                    vals.get("partner_id"),
+                    vals.get("company_id") or self.env.company.id,
+                    vals.get("credit_code"),
+                )
+                for vals in vals_list
+            ]
+        )
+        for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self._next_archive_number(vals)
         return super().create(vals_list)
@@ -333,6 +345,17 @@ class CustomerArchive(models.Model):
         self._check_confidentiality_right(vals)
         if vals.get("credit_code"):
             vals = dict(vals, credit_code=self._normalize_credit_code(vals["credit_code"]))
+        if {"partner_id", "company_id", "credit_code"} & vals.keys():
+            self._check_duplicates(
+                [
+                    (
+                        vals.get("partner_id", archive.partner_id.id),
+                        vals.get("company_id", archive.company_id.id),
+                        vals.get("credit_code", archive.credit_code),
+                    )
+                    for archive in self
+                ]
+            )
         return super().write(vals)
 
     def _next_archive_number(self, vals):

@@ -11,7 +11,6 @@ class CustomerArchiveDocument(models.Model):
 
     archive_id = fields.Many2one(
         "customer.archive",
-        string="Archive",
         required=True,
         index=True,
         ondelete="cascade",

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class CustomerArchiveLocation(models.Model):
@@ -46,8 +45,3 @@ class CustomerArchiveLocation(models.Model):
                 location.complete_name = f"{location.parent_id.complete_name} / {location.name}"
             else:
                 location.complete_name = location.name
-
-    @api.constrains("parent_id")
-    def _check_parent_id(self):
-        if self._has_cycle():
-            raise ValidationError(self.env._("A storage location cannot contain itself."))

@@ -27,7 +27,6 @@ class ResPartner(models.Model):
     # as superuser), so it is empty wherever the dossier's record rules refuse him.
     customer_archive_id = fields.Many2one(
         "customer.archive",
-        string="Customer Archive",
         compute="_compute_customer_archive_summary",
         groups=READER,
     )

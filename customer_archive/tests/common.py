@@ -1,0 +1,106 @@
+from stdnum.cn import uscc
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+READER = "base.group_user,customer_archive.group_reader"
+OFFICER = "base.group_user,customer_archive.group_officer"
+MANAGER = "base.group_user,customer_archive.group_manager"
+
+
+def make_credit_code(serial, region="310115"):
+    """A unified social credit code that passes its check digits, unique per serial."""
+    body = f"91{region}{serial:08d}"
+    for org_check in "0123456789X":
+        code = body + org_check
+        code += uscc.calc_check_digit(code)
+        if uscc.is_valid(code):
+            return code
+    raise AssertionError(f"no valid credit code for serial {serial}")
+
+
+class CustomerArchiveCase(TransactionCase):
+    """A company of its own with one user per archive group and a few customers:
+
+    - ``archive_own``: customer sold by ``reader``;
+    - ``archive_other``: customer sold by ``reader2``;
+    - ``archive_kept``: customer sold by nobody, kept by ``reader``;
+    - ``archive_secret``: secret archive of a customer sold by ``reader``;
+    - ``partner_free``: a customer without archive.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env["res.company"].create({"name": "档案测试公司"})
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
+        cls.user_plain = new_test_user(cls.env, "ca_plain", "base.group_user", **user_values)
+        cls.reader = new_test_user(cls.env, "ca_reader", READER, name="王芳", **user_values)
+        cls.reader2 = new_test_user(cls.env, "ca_reader2", READER, name="赵磊", **user_values)
+        cls.officer = new_test_user(cls.env, "ca_officer", OFFICER, name="李静", **user_values)
+        cls.manager = new_test_user(cls.env, "ca_manager", MANAGER, name="张伟", **user_values)
+
+        Partner = cls.env["res.partner"].with_company(cls.company)
+        cls.partner_own = Partner.create(
+            {"name": "上海浦江贸易有限公司", "is_company": True, "user_id": cls.reader.id}
+        )
+        cls.contact_own = Partner.create(
+            {"name": "刘海燕", "parent_id": cls.partner_own.id, "function": "采购经理"}
+        )
+        cls.partner_other = Partner.create(
+            {"name": "深圳鹏城电子股份有限公司", "is_company": True, "user_id": cls.reader2.id}
+        )
+        cls.partner_kept = Partner.create({"name": "杭州西湖茶业有限公司", "is_company": True})
+        cls.partner_secret = Partner.create(
+            {"name": "厦门鹭岛进出口有限公司", "is_company": True, "user_id": cls.reader.id}
+        )
+        cls.partner_free = Partner.create({"name": "成都天府物流有限公司", "is_company": True})
+
+        Archive = cls.env["customer.archive"].with_company(cls.company)
+        cls.archive_own = Archive.create(
+            {
+                "partner_id": cls.partner_own.id,
+                "user_id": cls.officer.id,
+                "credit_code": make_credit_code(1),
+                "legal_representative": "刘海燕",
+                "birthday": "1975-05-04",
+                "credit_notes": "按时付款",
+            }
+        )
+        cls.archive_other = Archive.create(
+            {
+                "partner_id": cls.partner_other.id,
+                "user_id": cls.officer.id,
+                "credit_code": make_credit_code(2),
+                "legal_representative": "黄志强",
+            }
+        )
+        cls.archive_kept = Archive.create(
+            {"partner_id": cls.partner_kept.id, "user_id": cls.reader.id}
+        )
+        cls.archive_secret = Archive.create(
+            {
+                "partner_id": cls.partner_secret.id,
+                "user_id": cls.manager.id,
+                "confidentiality": "secret",
+                "legal_representative": "林晓红",
+            }
+        )
+        cls.doc_type = cls.env.ref("customer_archive.document_type_con")
+        cls.document_own = cls.env["customer.archive.document"].create(
+            {"archive_id": cls.archive_own.id, "type_id": cls.doc_type.id, "name": "销售合同 2026"}
+        )
+        cls.document_own_confidential = cls.env["customer.archive.document"].create(
+            {
+                "archive_id": cls.archive_own.id,
+                "type_id": cls.doc_type.id,
+                "name": "授信审批",
+                "confidential": True,
+            }
+        )
+        # Consume the tracking that creation with tracking_disable set aside, so that the
+        # tests that enable tracking see their own changes.
+        cls.env.flush_all()
+        cls.env.cr.flush()

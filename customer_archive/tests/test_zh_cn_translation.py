@@ -1,0 +1,35 @@
+import os
+
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
+
+
+@tagged("post_install", "-at_install")
+class TestZhCnTranslation(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["customer_archive"], ["zh_CN"])
+
+    def test_every_term_translated_in_zh_cn(self):
+        """Every string of the addon has a Simplified Chinese translation in i18n/zh_CN.po."""
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "zh_CN.po")
+        translated = {entry.msgid for entry in polib.pofile(path) if entry.msgstr.strip()}
+        terms = {
+            source
+            for (_module, _type, _name, _res_id, source, _value, _comments) in (
+                TranslationModuleReader(self.env.cr, modules=["customer_archive"])
+            )
+        }
+        missing = sorted(terms - translated)
+        self.assertFalse(missing, "untranslated in zh_CN.po:\n" + "\n".join(missing))
+
+    def test_interface_shown_in_chinese(self):
+        """A zh_CN user sees the archive's labels in Chinese."""
+        env = self.env(context={"lang": "zh_CN"})
+        fields = env["customer.archive"].fields_get(["credit_code", "state"])
+        self.assertEqual(fields["credit_code"]["string"], "统一社会信用代码")
+        self.assertIn(("active", "有效"), fields["state"]["selection"])
