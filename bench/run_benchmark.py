@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Time the full classification recompute against one hand-written SQL aggregate.
+
+    python3 bench/run_benchmark.py --db customer_archive_bench [--addons-path ...]
+
+Runs, in one process on the database filled by generate_bench_data.py:
+
+1. the reference: one hand-written SQL aggregate over the same posted invoices
+   and receivables (yearly amount, invoice count, last invoice date, arrears
+   and the A/B/C/D grade per customer), fetched into Python;
+2. the real recompute, ``customer.classification.policy._recompute_classification()``
+   of the main company, through Odoo's registry, three times:
+   - "first": the first classification, every customer written;
+   - "again": the same day, nothing changes, nothing is written;
+   - "+30 days": a month later (frozen time), recency and windows have moved,
+     the changed customers are written and their grade changes logged.
+
+Each recompute is committed like the cron's transaction (the last one is
+rolled back, so the benchmark can be run again). The figures and the ratio
+recompute / SQL are printed; copy them into bench/README.md.
+"""
+
+import argparse
+import os
+import subprocess
+import time
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tools import SQL
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+REFERENCE = """
+WITH arrears AS (
+    SELECT l.partner_id, SUM(l.amount_residual) AS overdue
+      FROM account_move_line l
+      JOIN account_account a ON a.id = l.account_id
+     WHERE l.company_id = %(company_id)s AND l.parent_state = 'posted'
+       AND a.account_type = 'asset_receivable' AND NOT l.reconciled
+       AND l.date_maturity < %(today)s - 30
+  GROUP BY l.partner_id
+), invoices AS (
+    SELECT m.commercial_partner_id AS partner_id,
+           SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date > %(window_start)s) AS yearly,
+           COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
+                              AND m.invoice_date > %(window_start)s) AS invoice_count,
+           MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_date
+      FROM account_move m
+     WHERE m.company_id = %(company_id)s AND m.state = 'posted'
+       AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date <= %(today)s
+  GROUP BY m.commercial_partner_id
+)
+SELECT i.partner_id, i.yearly, i.invoice_count, i.last_date, COALESCE(a.overdue, 0),
+       CASE WHEN COALESCE(a.overdue, 0) > 0 THEN 'd'
+            WHEN i.yearly >= 100000 THEN 'a'
+            WHEN i.yearly >= 30000 THEN 'b'
+            ELSE 'c' END
+  FROM invoices i
+  LEFT JOIN arrears a ON a.partner_id = i.partner_id
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="customer_archive_bench")
+    parser.add_argument("--addons-path", default=None)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep earlier results (default: start unclassified)"
+    )
+    return parser.parse_args()
+
+
+def default_addons_path():
+    odoo_root = os.path.dirname(os.path.abspath(odoo.__file__))
+    paths = [ROOT, os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "..", "addons")]
+    return ",".join(paths)
+
+
+def time_reference(env, policy):
+    today = fields.Date.context_today(policy)
+    params = {
+        "company_id": policy.company_id.id,
+        "today": today,
+        "window_start": today - relativedelta(months=12),
+    }
+    started = time.monotonic()
+    env.cr.execute(REFERENCE, params)
+    rows = env.cr.fetchall()
+    return time.monotonic() - started, len(rows)
+
+
+def reset_classification(env):
+    """Forget earlier results, so that the first run is a first classification."""
+    from odoo.addons.customer_archive.models.res_partner_classification import (  # noqa: PLC0415
+        RESULT_FIELDS,
+    )
+
+    env.cr.execute(
+        SQL(
+            "UPDATE res_partner SET %s WHERE customer_rank > 0",
+            SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in RESULT_FIELDS),
+        )
+    )
+    env.cr.commit()
+    # a database that was classified before has dead rows to clean, as autovacuum would
+    vacuum = ["psql", "-q", "-d", env.cr.dbname, "-c", "VACUUM ANALYZE res_partner"]
+    subprocess.run(vacuum, check=True)
+
+
+def time_recompute(policy):
+    started = time.monotonic()
+    policy._recompute_classification()
+    policy.env.flush_all()
+    return time.monotonic() - started
+
+
+def main():
+    args = parse_args()
+    addons_path = args.addons_path or default_addons_path()
+
+    odoo.tools.config.parse_config(["-d", args.db, "--addons-path", addons_path])
+    registry = odoo.modules.registry.Registry(args.db)
+    results = []
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        policy = env["customer.classification.policy"]._get_company_policy(
+            env.ref("base.main_company")
+        )
+        cr.execute("SELECT count(*) FROM res_partner WHERE customer_rank > 0")
+        customers = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM account_move WHERE state = 'posted'")
+        moves = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM account_move_line WHERE parent_state = 'posted'")
+        lines = cr.fetchone()[0]
+        print(f"{customers} customers, {moves} posted invoices, {lines} posted invoice lines")
+
+        if not args.keep:
+            reset_classification(env)
+        time_reference(env, policy)  # warm the caches for both sides
+        sql_times = sorted(time_reference(env, policy)[0] for _ in range(5))
+        sql_time = sql_times[0]
+        print(
+            f"SQL aggregate: best {sql_time:.2f} s, median {sql_times[2]:.2f} s "
+            f"({time_reference(env, policy)[1]} rows)"
+        )
+
+        elapsed = time_recompute(policy)
+        cr.commit()
+        results.append(("first", elapsed, policy.last_run_count, policy.last_run_changed))
+        again = []
+        for _ in range(3):
+            again.append(time_recompute(policy))
+            cr.commit()
+        results.append(("again", min(again), policy.last_run_count, policy.last_run_changed))
+        today = fields.Date.context_today(policy)
+        tracked = {}
+        for label, days in (("+1 day", 1), ("+30 days", 30)):
+            cr.execute("SELECT COALESCE(max(id), 0) FROM mail_message")
+            last_message = cr.fetchone()[0]
+            with freeze_time(today + timedelta(days=days), tick=True):
+                started = time.perf_counter()
+                policy._recompute_classification()
+                policy.env.flush_all()
+                elapsed = time.perf_counter() - started
+            results.append((label, elapsed, policy.last_run_count, policy.last_run_changed))
+            cr.execute(
+                "SELECT count(*) FROM mail_message WHERE model = 'res.partner' AND id > %s",
+                [last_message],
+            )
+            tracked[label] = cr.fetchone()[0]
+            cr.rollback()  # each later day starts from today's classification
+        print(f"(recompute 'again', 3 runs: {', '.join(f'{t:.2f}' for t in again)} s)")
+
+    print(f"{'run':>9} | {'recompute':>9} | {'customers':>9} | {'changed':>7} | ratio to SQL")
+    for label, elapsed, count, changed in results:
+        print(
+            f"{label:>9} | {elapsed:8.2f}s | {count:9d} | {changed:7d} | {elapsed / sql_time:.1f}x"
+        )
+    for label, count in tracked.items():
+        print(f"(changes of grade/tier/loyalty/value logged in the {label} run: {count} messages)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,561 @@
+from contextlib import contextmanager
+from datetime import date, timedelta
+from xmlrpc.client import Fault
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import SQL, mute_logger
+
+from odoo.addons.customer_archive.models.customer_classification_policy import LOCK_KEY
+
+from .common import CustomerArchiveCase
+
+TODAY = date(2026, 6, 30)
+RPC_FAULT_CODE_ACCESS_ERROR = 4
+
+
+def days_ago(days):
+    return TODAY - timedelta(days=days)
+
+
+class ClassificationCase(CustomerArchiveCase):
+    """The test company with a chart of accounts, a policy and invoicing helpers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        cls.policy = cls.env["customer.classification.policy"].create(
+            {
+                "company_id": cls.company.id,
+                "manager_id": cls.manager.id,
+                "payment_term_c_id": cls.env.ref(
+                    "customer_archive.account_payment_term_before_delivery"
+                ).id,
+                "credit_limit_c": 0.0,
+            }
+        )
+        Partner = cls.env["res.partner"].with_company(cls.company)
+        cls.customers = Partner.create(
+            [
+                {
+                    "name": f"客户 {index}",
+                    "is_company": True,
+                    "user_id": cls.reader.id,
+                    "customer_rank": 1,
+                }
+                for index in range(6)
+            ]
+        )
+
+    def invoice(self, partner, amount, invoice_date, move_type="out_invoice", **values):
+        """Post a customer invoice (or refund) of one untaxed line."""
+        move = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "date": invoice_date,
+                    # not due before the test's today, unless a test wants arrears
+                    "invoice_date_due": values.pop("due", TODAY + timedelta(days=30)),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "货品",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                    **values,
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def pay(self, move, payment_date):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"payment_date": payment_date})._create_payments()
+
+    def decide(self, partner, user=None, **values):
+        """A manager's decision through the override wizard."""
+        Wizard = (
+            self.env["customer.classification.override"]
+            .with_user(user or self.manager)
+            .with_company(self.company)
+            .with_context(active_model="res.partner", active_id=partner.id)
+        )
+        wizard = Wizard.create(values)
+        wizard.action_apply()
+        return wizard
+
+    def classify(self):
+        return self.policy._recompute_classification()
+
+    def of(self, partner):
+        """The partner as seen in the test company."""
+        return partner.with_company(self.company)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClassification(ClassificationCase):
+    @freeze_time(TODAY)
+    def test_grades_from_yearly_amount(self):
+        """A from 100 000, B from 30 000, C below, over the last 12 months only."""
+        p_a, p_b, p_c = self.customers[:3]
+        self.invoice(p_a, 60000, days_ago(10))
+        self.invoice(p_a, 40000, days_ago(300))
+        self.invoice(p_b, 30000, days_ago(100))
+        self.invoice(p_c, 29999.99, days_ago(20))
+        self.invoice(p_c, 500000, days_ago(380))  # outside the window
+        self.classify()
+        self.assertEqual(self.of(p_a).customer_grade, "a")
+        self.assertEqual(self.of(p_a).customer_yearly_amount, 100000)
+        self.assertEqual(self.of(p_b).customer_grade, "b")
+        self.assertEqual(self.of(p_c).customer_grade, "c")
+        self.assertEqual(self.of(p_c).customer_yearly_amount, 29999.99)
+
+    @freeze_time(TODAY)
+    def test_refund_reduces_amount(self):
+        """A refund is deducted from the yearly amount, which can lower the grade."""
+        partner = self.customers[0]
+        self.invoice(partner, 120000, days_ago(50))
+        self.invoice(partner, 30000, days_ago(20), move_type="out_refund")
+        self.classify()
+        self.assertEqual(self.of(partner).customer_yearly_amount, 90000)
+        self.assertEqual(self.of(partner).customer_grade, "b")
+        self.assertEqual(self.of(partner).customer_invoice_count, 1)
+
+    @freeze_time(TODAY)
+    def test_foreign_currency_counts_in_company_currency(self):
+        """An invoice in another currency counts at its company-currency value."""
+        foreign = self.env.ref("base.CNY")
+        if foreign == self.company.currency_id:
+            foreign = self.env.ref("base.EUR")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "company_id": self.company.id,
+                "name": "2020-01-01",
+                "rate": 0.5,
+            }
+        )
+        partner = self.customers[0]
+        self.invoice(partner, 50000, days_ago(5), currency_id=foreign.id)
+        self.classify()
+        self.assertEqual(self.of(partner).customer_yearly_amount, 100000)
+        self.assertEqual(self.of(partner).customer_grade, "a")
+
+    @freeze_time(TODAY)
+    def test_grade_d_by_arrears(self):
+        """Arrears beyond the grace days make any customer D until they are paid."""
+        partner = self.customers[0]
+        late = self.invoice(partner, 150000, days_ago(90), due=days_ago(60))
+        self.invoice(partner, 5000, days_ago(20), due=days_ago(10))  # within the grace
+        self.classify()
+        self.assertEqual(self.of(partner).customer_grade, "d")
+        self.assertEqual(self.of(partner).customer_grade_computed, "d")
+        self.assertEqual(self.of(partner).customer_overdue_amount, 150000)
+        why = self.of(partner).with_user(self.reader).customer_classification_why
+        self.assertIn("150,000.00", why)
+
+        self.pay(late, days_ago(1))
+        self.classify()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.of(partner).customer_overdue_amount, 0)
+
+    @freeze_time(TODAY)
+    def test_arrears_within_tolerance_are_not_d(self):
+        """Arrears up to the tolerance amount do not make a customer D."""
+        self.policy.overdue_amount_limit = 1000
+        partner = self.customers[0]
+        self.invoice(partner, 1000, days_ago(90), due=days_ago(60))
+        self.classify()
+        self.assertEqual(self.of(partner).customer_grade, "c")
+
+    @freeze_time(TODAY)
+    def test_partner_without_invoices_is_c_and_new(self):
+        """A dossier customer without any invoice is classified C / new, not an error."""
+        self.classify()
+        partner = self.of(self.partner_kept)
+        self.assertEqual(partner.customer_grade, "c")
+        self.assertEqual(partner.customer_loyalty, "new")
+        self.assertEqual(partner.customer_tier, "ordinary")
+        self.assertFalse(partner.customer_value_class)
+        self.assertEqual(self.archive_kept.customer_grade, "c")
+        self.assertEqual(self.archive_kept.customer_loyalty, "new")
+
+    @freeze_time(TODAY)
+    def test_tiers(self):
+        """Important for grade A or key accounts, special for the special class."""
+        p_a, p_key, p_special, p_plain = self.customers[:4]
+        self.invoice(p_a, 100000, days_ago(10))
+        self.decide(p_key, key_account=True)
+        self.decide(p_special, special_class=True)
+        self.classify()
+        self.assertEqual(self.of(p_a).customer_tier, "important")
+        self.assertEqual(self.of(p_key).customer_tier, "important")
+        self.assertEqual(self.of(p_special).customer_tier, "special")
+        self.assertEqual(self.of(p_plain).customer_tier, "ordinary")
+
+    @freeze_time(TODAY)
+    def test_loyalty_stages(self):
+        """Loyal, ordinary, at risk after 180 days and lost after 365 days without invoice."""
+        loyal, ordinary, at_risk, lost = self.customers[:4]
+        for days in (5, 20, 35, 50, 65, 80):
+            self.invoice(loyal, 1000, days_ago(days))
+        self.invoice(ordinary, 1000, days_ago(30))
+        self.invoice(at_risk, 1000, days_ago(181))
+        self.invoice(lost, 1000, days_ago(366))
+        self.classify()
+        self.assertEqual(self.of(loyal).customer_loyalty, "loyal")
+        self.assertEqual(self.of(ordinary).customer_loyalty, "ordinary")
+        self.assertEqual(self.of(at_risk).customer_loyalty, "at_risk")
+        self.assertEqual(self.of(lost).customer_loyalty, "lost")
+
+    @freeze_time(TODAY)
+    def test_override_wins_and_is_cleared(self):
+        """A manager's override wins over the rules until he clears it."""
+        partner = self.customers[0]
+        self.invoice(partner, 1000, days_ago(10))
+        self.classify()
+        with self.assertRaises(ValidationError):
+            self.decide(partner, grade_override="a")
+        self.decide(partner, grade_override="a", reason="战略客户")
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.of(partner).customer_tier, "important")
+        self.classify()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.of(partner).customer_grade_computed, "c")
+        self.decide(partner, grade_override=False)
+        self.assertFalse(self.of(partner).customer_override_reason)
+        self.assertEqual(self.of(partner).customer_grade, "c")
+        self.assertEqual(self.of(partner).customer_tier, "ordinary")
+
+    def test_override_refused_to_officer(self):
+        """Only managers override grades; nobody writes the rules' results."""
+        partner = self.of(self.customers[0])
+        with self.assertRaises(AccessError):
+            self.decide(partner, user=self.officer, grade_override="a", reason="x")
+        partner_manager = self.env.ref("base.group_partner_manager")
+        self.officer.groups_id += partner_manager
+        with self.assertRaises(AccessError):
+            partner.with_user(self.officer).write(
+                {"customer_grade_override": "a", "customer_override_reason": "x"}
+            )
+        self.manager.groups_id += partner_manager
+        with self.assertRaises(AccessError):
+            partner.with_user(self.manager).write({"customer_grade": "a"})
+
+    @freeze_time(TODAY)
+    def test_rfm_quintiles_on_known_set(self):
+        """Five customers ranked on recency, frequency and average amount score 1 to 5."""
+        customers = self.customers[:5]
+        for rank, partner in enumerate(customers, start=1):
+            # rank 5: most recent, most invoices, highest average
+            for index in range(rank):
+                self.invoice(partner, 1000 * rank, days_ago(60 - 10 * rank + index))
+        self.classify()
+        for rank, customer in enumerate(customers, start=1):
+            partner = self.of(customer)
+            self.assertEqual(
+                (
+                    partner.customer_rfm_recency,
+                    partner.customer_rfm_frequency,
+                    partner.customer_rfm_monetary,
+                ),
+                (rank, rank, rank),
+            )
+        self.assertEqual(self.of(customers[4]).customer_value_class, "important_value")
+        self.assertEqual(self.of(customers[0]).customer_value_class, "general_winback")
+        self.assertTrue(self.of(customers[4]).customer_top)
+        self.assertFalse(self.of(customers[3]).customer_top)
+        # the top fifth (one customer of five) brings 25 000 of 55 000
+        self.assertAlmostEqual(self.policy.top_revenue_share, 45.5, places=1)
+
+    @freeze_time(TODAY)
+    def test_purchase_cycle_activity_created_once(self):
+        """A silent usual purchase cycle gives the salesperson one reminder, not one a day."""
+        partner = self.customers[0]
+        for days in (100, 70, 40):
+            self.invoice(partner, 1000, days_ago(days))
+        self.classify()
+        self.assertEqual(self.of(partner).customer_purchase_interval, 30)
+        self.assertEqual(self.of(partner).customer_next_purchase_date, days_ago(10))
+        activity_type = self.env.ref("customer_archive.mail_activity_type_purchase_cycle")
+        activities = partner.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.reader)
+        activities.action_feedback(feedback="called")
+        self.classify()
+        with freeze_time(TODAY + timedelta(days=1)):
+            self.classify()
+        self.assertFalse(
+            partner.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == activity_type
+            )
+        )
+
+    @freeze_time(TODAY)
+    def test_credit_terms_by_grade(self):
+        """Grade C customers are offered payment before delivery and no credit."""
+        partner = self.customers[0]
+        self.invoice(partner, 1000, days_ago(10))
+        self.classify()
+        as_reader = self.of(partner).with_user(self.reader)
+        self.assertEqual(
+            as_reader.customer_suggested_payment_term_id,
+            self.env.ref("customer_archive.account_payment_term_before_delivery"),
+        )
+        self.assertEqual(as_reader.customer_suggested_credit_limit, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClassificationRun(ClassificationCase):
+    @freeze_time(TODAY)
+    def test_second_run_changes_nothing(self):
+        """A second run writes nothing and logs nothing; a real change is tracked once."""
+        partner = self.customers[0]
+        self.invoice(partner, 50000, days_ago(10))
+        tracked_env = self.env(context=dict(self.env.context, tracking_disable=False))
+        policy = self.policy.with_env(tracked_env)
+        policy._recompute_classification()
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(self.of(partner).customer_grade, "b")
+        messages = partner.message_ids
+        write_date = partner.write_date
+
+        policy._recompute_classification()
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(self.policy.last_run_changed, 0)
+        self.assertEqual(partner.message_ids, messages)
+        partner.invalidate_recordset(["write_date"])
+        self.assertEqual(partner.write_date, write_date)
+
+        self.invoice(partner, 60000, days_ago(5))
+        policy._recompute_classification()
+        self.env.flush_all()
+        self.env.cr.flush()
+        new_messages = partner.message_ids - messages
+        self.assertEqual(len(new_messages), 1)
+        grade_change = new_messages.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "customer_grade"
+        )
+        self.assertEqual((grade_change.old_value_char, grade_change.new_value_char), ("B", "A"))
+
+    @freeze_time(TODAY)
+    def test_cron_classifies_and_opening_form_computes_nothing(self):
+        """The cron classifies; results stay stored until the next run, whatever invoices do."""
+        partner = self.customers[0]
+        self.invoice(partner, 10000, days_ago(10))
+        self.env.ref("customer_archive.ir_cron_customer_classification").method_direct_trigger()
+        self.assertEqual(self.of(partner).customer_grade, "c")
+        self.invoice(partner, 200000, days_ago(1))
+        partner.invalidate_recordset()
+        with Form(self.of(partner).with_user(self.reader)) as form:
+            self.assertEqual(form.customer_grade, "c")
+        self.assertEqual(self.of(partner).customer_yearly_amount, 10000)
+
+    def test_second_worker_skips(self):
+        """While another transaction classifies the company, a second run skips it."""
+        with self.env.registry.cursor() as other_cr:
+            other_cr.execute(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_KEY, self.company.id)
+            )
+            self.assertTrue(other_cr.fetchone()[0])
+            self.assertFalse(self.classify())
+            with self.assertRaises(UserError):
+                self.policy.with_user(self.manager).action_recompute()
+            other_cr.rollback()
+        self.assertTrue(self.classify())
+
+    @freeze_time(TODAY)
+    def test_manager_recompute_now(self):
+        """A manager recomputes now; an officer may not."""
+        partner = self.customers[0]
+        self.invoice(partner, 100000, days_ago(3))
+        with self.assertRaises(AccessError):
+            self.policy.with_user(self.officer).action_recompute()
+        self.policy.with_user(self.manager).action_recompute()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertGreaterEqual(self.policy.last_run_count, len(self.customers))
+        self.assertTrue(self.policy.last_run)
+
+    @freeze_time(TODAY)
+    def test_dossier_and_partner_filters_and_groups(self):
+        """Partners and dossiers filter and group by grade for a reader."""
+        self.invoice(self.partner_own, 150000, days_ago(3))
+        self.classify()
+        Partner = self.env["res.partner"].with_user(self.reader).with_company(self.company)
+        self.assertIn(self.partner_own, Partner.search([("customer_grade", "=", "a")]))
+        groups = dict(
+            Partner._read_group(
+                [("customer_grade", "!=", False)],
+                ["customer_grade"],
+                ["customer_yearly_amount:sum"],
+            )
+        )
+        self.assertEqual(groups["a"], 150000)
+        Archive = self.env["customer.archive"].with_user(self.reader)
+        self.assertEqual(Archive.search([("customer_grade", "=", "a")]), self.archive_own)
+        self.assertEqual(self.archive_own.customer_tier, "important")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClassificationPolicy(ClassificationCase):
+    def test_bad_thresholds_refused(self):
+        """B above A, negative amounts and overlapping loyalty bounds are refused."""
+        bad_values = [
+            {"grade_b_amount": 200000},
+            {"grade_b_amount": -1},
+            {"overdue_amount_limit": -5},
+            {"overdue_days": -1},
+            {"credit_limit_a": -1},
+            {"at_risk_days": 400},
+            {"loyal_recent_days": 200},
+            {"lost_days": 100},
+            {"top_percent": 0},
+        ]
+        for values in bad_values:
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                self.policy.write(values)
+                self.policy.flush_recordset()
+
+    def test_one_policy_per_company(self):
+        """A company has one classification policy."""
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self.env["customer.classification.policy"].create({"company_id": self.company.id})
+
+    def test_reader_reads_grades_not_policy_write(self):
+        """A reader reads grades and the policy but cannot change it; nor can an officer."""
+        partner = self.of(self.customers[0]).with_user(self.reader)
+        self.assertFalse(partner.customer_grade)
+        self.assertEqual(self.policy.with_user(self.reader).grade_a_amount, 100000)
+        for user in (self.reader, self.officer):
+            with self.assertRaises(AccessError):
+                self.policy.with_user(user).write({"grade_a_amount": 1})
+        self.policy.with_user(self.manager).write({"grade_a_amount": 120000})
+
+    def test_plain_employee_partner_form_unchanged(self):
+        """Outside the archive groups the partner form works without classification fields."""
+        self.user_plain.groups_id += self.env.ref("base.group_partner_manager")
+        partner = self.of(self.customers[0]).with_user(self.user_plain)
+        self.assertNotIn("customer_grade", partner.fields_get())
+        with self.assertRaises(AccessError):
+            partner.read(["customer_yearly_amount"])
+        with Form(partner) as form:
+            form.phone = "021-12345678"
+        self.assertEqual(partner.phone, "021-12345678")
+
+    def test_risk_signal_watch_and_manager_activity(self):
+        """A reader's signal puts the customer under watch and gives the manager one activity."""
+        partner = self.customers[0]
+        signal_type = self.env.ref("customer_archive.risk_signal_type_late_payment")
+        Signal = self.env["customer.risk.signal"].with_user(self.reader).with_company(self.company)
+        first = Signal.create({"partner_id": partner.id, "type_id": signal_type.id})
+        Signal.create(
+            {
+                "partner_id": partner.id,
+                "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
+            }
+        )
+        self.assertTrue(partner.with_user(self.reader).customer_under_watch)
+        activity_type = self.env.ref("customer_archive.mail_activity_type_risk_signal")
+        activities = partner.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == activity_type
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.manager)
+        with self.assertRaises(AccessError):
+            first.with_user(self.reader).action_resolve()
+        partner.customer_risk_signal_ids.with_user(self.manager).action_resolve()
+        self.assertFalse(partner.customer_under_watch)
+        self.assertFalse(
+            partner.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == activity_type
+            )
+        )
+
+    def test_eight_signal_types_seeded(self):
+        """The eight danger signals of arrears of the source documents are seeded."""
+        self.assertEqual(self.env["customer.risk.signal.type"].search_count([]), 8)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClassificationRpc(ClassificationCase, HttpCase):
+    """The classification rights hold over the external API too."""
+
+    @contextmanager
+    def assertRefused(self):
+        with self.assertRaises(Fault) as caught:
+            yield
+        self.assertEqual(caught.exception.faultCode, RPC_FAULT_CODE_ACCESS_ERROR)
+
+    def _call(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    def test_rpc_policy_write_refused_to_officer_and_reader(self):
+        """Readers and officers cannot change the policy over RPC; a manager can."""
+        for user in (self.reader, self.officer):
+            with self.assertRefused():
+                self._call(
+                    user,
+                    "customer.classification.policy",
+                    "write",
+                    self.policy.ids,
+                    {"grade_a_amount": 1},
+                )
+        self._call(
+            self.manager,
+            "customer.classification.policy",
+            "write",
+            self.policy.ids,
+            {"grade_a_amount": 150000},
+        )
+        self.assertEqual(self.policy.grade_a_amount, 150000)
+
+    def test_rpc_grades_readable_by_reader_only(self):
+        """A reader reads grades over RPC; an employee outside the groups is refused."""
+        partner = self.customers[0]
+        (row,) = self._call(
+            self.reader, "res.partner", "read", partner.ids, ["customer_grade", "customer_tier"]
+        )
+        self.assertIn("customer_grade", row)
+        with self.assertRefused():
+            self._call(self.user_plain, "res.partner", "read", partner.ids, ["customer_grade"])
+
+    def test_rpc_results_and_override_refused(self):
+        """Results cannot be written over RPC, and an officer cannot override them."""
+        partner = self.customers[0]
+        # with the right to edit contacts, so that the classification's own check refuses
+        for user in (self.manager, self.officer):
+            user.groups_id += self.env.ref("base.group_partner_manager")
+        with self.assertRefused():
+            self._call(self.manager, "res.partner", "write", partner.ids, {"customer_grade": "a"})
+        with self.assertRefused():
+            self._call(
+                self.officer,
+                "res.partner",
+                "write",
+                partner.ids,
+                {"customer_grade_override": "a", "customer_override_reason": "x"},
+            )
