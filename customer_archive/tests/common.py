@@ -1,7 +1,14 @@
+from contextlib import contextmanager
+from xmlrpc.client import Fault
+
 from stdnum.cn import uscc
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+# fault codes of odoo.addons.base.controllers.rpc
+RPC_FAULT_CODE_WARNING = 2  # UserError, ValidationError
+RPC_FAULT_CODE_ACCESS_ERROR = 4
 
 READER = "base.group_user,customer_archive.group_reader"
 OFFICER = "base.group_user,customer_archive.group_officer"
@@ -104,3 +111,19 @@ class CustomerArchiveCase(TransactionCase):
         # tests that enable tracking see their own changes.
         cls.env.flush_all()
         cls.env.cr.flush()
+
+
+class CustomerArchiveRpcCase(CustomerArchiveCase, HttpCase):
+    """Calls the external API as a logged-in user (XML-RPC, password = login)."""
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    @contextmanager
+    def assertRpcFault(self, code=RPC_FAULT_CODE_ACCESS_ERROR):
+        """The call fails with that Odoo fault code, not with any other failure."""
+        with self.assertRaises(Fault) as caught:
+            yield
+        self.assertEqual(caught.exception.faultCode, code, caught.exception.faultString)

@@ -1,32 +1,15 @@
-from contextlib import contextmanager
-from xmlrpc.client import Fault
+from odoo.tests import tagged
 
-from odoo.tests import HttpCase, tagged
-
-from .common import CustomerArchiveCase
-
-RPC_FAULT_CODE_ACCESS_ERROR = 4  # odoo.addons.base.controllers.rpc
+from .common import CustomerArchiveRpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerArchiveRpc(CustomerArchiveCase, HttpCase):
+class TestCustomerArchiveRpc(CustomerArchiveRpcCase):
     """The same rules hold for a logged-in user calling the external API."""
-
-    @contextmanager
-    def assertRefused(self):
-        """The call fails with Odoo's access-error fault, not any other failure."""
-        with self.assertRaises(Fault) as caught:
-            yield
-        self.assertEqual(caught.exception.faultCode, RPC_FAULT_CODE_ACCESS_ERROR)
-
-    def _call(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
 
     def test_rpc_reader_search_read_returns_own_archives_only(self):
         """search_read over RPC returns the reader's own and kept archives only."""
-        rows = self._call(
+        rows = self.rpc(
             self.reader,
             "customer.archive",
             "search_read",
@@ -39,17 +22,17 @@ class TestCustomerArchiveRpc(CustomerArchiveCase, HttpCase):
 
     def test_rpc_reader_read_other_archive_refused(self):
         """Reading another customer's archive over RPC is an access error."""
-        with self.assertRefused():
-            self._call(self.reader, "customer.archive", "read", self.archive_other.ids, ["name"])
+        with self.assertRpcFault():
+            self.rpc(self.reader, "customer.archive", "read", self.archive_other.ids, ["name"])
 
     def test_rpc_reader_create_and_write_refused(self):
         """A reader cannot create or write archives over RPC."""
-        with self.assertRefused():
-            self._call(
+        with self.assertRpcFault():
+            self.rpc(
                 self.reader, "customer.archive", "create", {"partner_id": self.partner_free.id}
             )
-        with self.assertRefused():
-            self._call(
+        with self.assertRpcFault():
+            self.rpc(
                 self.reader,
                 "customer.archive",
                 "write",
@@ -60,16 +43,16 @@ class TestCustomerArchiveRpc(CustomerArchiveCase, HttpCase):
 
     def test_rpc_officer_secret_and_unlink_refused(self):
         """An officer can neither read a secret archive nor delete one over RPC."""
-        with self.assertRefused():
-            self._call(self.officer, "customer.archive", "read", self.archive_secret.ids, ["name"])
-        with self.assertRefused():
-            self._call(self.officer, "customer.archive", "unlink", self.archive_other.ids)
+        with self.assertRpcFault():
+            self.rpc(self.officer, "customer.archive", "read", self.archive_secret.ids, ["name"])
+        with self.assertRpcFault():
+            self.rpc(self.officer, "customer.archive", "unlink", self.archive_other.ids)
         self.assertTrue(self.archive_other.exists())
 
     def test_rpc_personal_field_refused_to_reader(self):
         """Personal data is refused over RPC to a reader of the archive."""
-        with self.assertRefused():
-            self._call(self.reader, "customer.archive", "read", self.archive_own.ids, ["birthday"])
+        with self.assertRpcFault():
+            self.rpc(self.reader, "customer.archive", "read", self.archive_own.ids, ["birthday"])
 
     def test_rpc_partner_summary_empty_for_refused_reader(self):
         """The partner's archive summary over RPC is empty where the archive is refused."""
@@ -79,20 +62,20 @@ class TestCustomerArchiveRpc(CustomerArchiveCase, HttpCase):
             "customer_archive_confidentiality",
             "customer_archive_location_id",
         ]
-        (row,) = self._call(self.reader, "res.partner", "read", self.partner_other.ids, fields)
+        (row,) = self.rpc(self.reader, "res.partner", "read", self.partner_other.ids, fields)
         self.assertFalse(any(row[field] for field in fields))
-        (row,) = self._call(self.reader, "res.partner", "read", self.partner_own.ids, fields)
+        (row,) = self.rpc(self.reader, "res.partner", "read", self.partner_own.ids, fields)
         self.assertEqual(row["customer_archive_id"][0], self.archive_own.id)
 
     def test_rpc_plain_user_cannot_read_partner_archive_fields(self):
         """An employee outside the archive groups is refused the archive fields of partners."""
-        with self.assertRefused():
-            self._call(
+        with self.assertRpcFault():
+            self.rpc(
                 self.user_plain,
                 "res.partner",
                 "read",
                 self.partner_own.ids,
                 ["customer_archive_id"],
             )
-        (row,) = self._call(self.user_plain, "res.partner", "read", self.partner_own.ids, ["name"])
+        (row,) = self.rpc(self.user_plain, "res.partner", "read", self.partner_own.ids, ["name"])
         self.assertEqual(row["name"], "上海浦江贸易有限公司")

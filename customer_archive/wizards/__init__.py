@@ -1,0 +1,1 @@
+from . import customer_archive_handover, customer_classification_override
