@@ -256,6 +256,8 @@ class CustomerArchiveLoan(models.Model):
         if "state" in vals:
             for loan in self:
                 loan._check_transition(vals["state"])
+        if "return_condition" in vals and not self.env.user.has_group(OFFICER):
+            raise AccessError(self.env._("Only an archive officer hands out and checks in."))
         request_fields = vals.keys() - WORKFLOW_FIELDS - {"state", "return_condition"}
         if request_fields and any(loan.state != "draft" for loan in self):
             raise UserError(self.env._("Only draft loans can be changed."))

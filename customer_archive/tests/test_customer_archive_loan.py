@@ -214,6 +214,8 @@ class TestCustomerArchiveLoan(LoanCase):
             loan.write({"state": "approved"})
         with self.assertRaises(UserError):
             loan.write({"date_due": TODAY + timedelta(days=20)})
+        with self.assertRaises(AccessError):
+            loan.write({"return_condition": "完好"})
         self.assertEqual(loan.state, "submitted")
 
     @freeze_time(TODAY)
