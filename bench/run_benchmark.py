@@ -95,7 +95,7 @@ def time_reference(env, policy):
 
 
 def reset_classification(env):
-    """Forget earlier results, so that the first run is a first classification."""
+    """Forget earlier results and reminders, so that the first run is a first classification."""
     from odoo.addons.customer_archive.models.res_partner_classification import (  # noqa: PLC0415
         RESULT_FIELDS,
     )
@@ -105,6 +105,18 @@ def reset_classification(env):
             "UPDATE res_partner SET %s WHERE customer_rank > 0",
             SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in RESULT_FIELDS),
         )
+    )
+    # and the reminders of earlier runs, with the salespeople they subscribed
+    env.cr.execute(
+        SQL(
+            """DELETE FROM mail_activity WHERE res_model = 'res.partner'
+                                           AND activity_type_id = %s""",
+            env.ref("customer_archive.mail_activity_type_purchase_cycle").id,
+        )
+    )
+    env.cr.execute(
+        """DELETE FROM mail_followers f USING res_partner p
+            WHERE f.res_model = 'res.partner' AND f.res_id = p.id AND p.customer_rank > 0"""
     )
     env.cr.commit()
     # a database that was classified before has dead rows to clean, as autovacuum would

@@ -1,9 +1,10 @@
 """The classification policy of a company and its set-based recompute (DESIGN §3).
 
-One policy per company holds the thresholds of the rules. The recompute reads
-the figures of all the company's customers with one grouped query, applies
-``customer_classification_rules`` in memory, and stores what changed in
-batches (``res.partner._classification_store``). A transaction-scoped
+One policy per company holds the thresholds of the rules. The recompute
+classifies all the company's customers in one statement: their figures from
+grouped queries on the invoices, ``customer_classification_rules`` as SQL
+expressions, and an update of the customers whose results changed
+(``res.partner._classification_store``). A transaction-scoped
 PostgreSQL advisory lock per company makes a second worker running the same
 recompute at the same time skip it instead of doing it twice.
 """
@@ -298,7 +299,7 @@ class CustomerClassificationPolicy(models.Model):
             {
                 "last_run": fields.Datetime.now(),
                 "last_run_count": count,
-                "last_run_changed": len(changed),
+                "last_run_changed": changed,
                 "top_revenue_share": share,
             }
         )
@@ -306,7 +307,7 @@ class CustomerClassificationPolicy(models.Model):
             "Classified %s customers of %s (%s changed) in %.1f s",
             count,
             self.company_id.name,
-            len(changed),
+            changed,
             time.monotonic() - started,
         )
 
