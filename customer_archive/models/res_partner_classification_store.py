@@ -2,11 +2,12 @@
 
 One statement gives every customer's results next to a fingerprint of his
 stored ones (see ``customer.classification.policy._classification_ctes`` for
-the figures and ``customer_classification_rules`` for the rules) and updates
-the customers whose fingerprint differs, without sending their results to
-Python and back. Only the customers whose grade, tier, stage or class changed,
-or whose purchase is late, come back: their changes are logged in the chatter,
-their dossiers mirrored and their salespeople reminded.
+the figures and ``customer_classification_rules`` for the rules) and keeps the
+customers whose fingerprint differs in a temporary table; one update stores
+them, without sending their results to Python and back. Only the customers
+whose grade, tier, stage or class changes, or whose purchase is late, come
+back: their changes are logged in the chatter, their dossiers mirrored and
+their salespeople reminded.
 """
 
 import functools
@@ -147,6 +148,8 @@ class ResPartner(models.Model):
         classified and the revenue share of the top ones; when nothing changed,
         a single row without customer does.
         """
+        # the results hashed as a row, each by its type: no text conversion, and
+        # an empty result keeps its place (unlike in a concatenation)
         fingerprint = SQL(
             "hash_record_extended(ROW(%s), 0)::varchar",
             SQL(", ").join(SQL("x.%s", SQL.identifier(fname)) for fname in FINGERPRINT_FIELDS),
@@ -156,8 +159,8 @@ class ResPartner(models.Model):
             WITH %(ctes)s,
             results AS (
                 SELECT f.id, x.*, %(fingerprint)s AS %(hash)s, f.old_hash, f.old_reminded
-                  FROM figures f
-                 CROSS JOIN cuts t
+                  FROM cuts t
+                 CROSS JOIN figures f
                  -- OFFSET 0: the rules are evaluated once per customer, not once
                  -- for each result that uses them
                  CROSS JOIN LATERAL (SELECT %(rules)s OFFSET 0) g

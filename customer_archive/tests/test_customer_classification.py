@@ -55,10 +55,11 @@ class ClassificationCase(CustomerArchiveCase):
         )
 
     def invoice(self, partner, amount, invoice_date, move_type="out_invoice", **values):
-        """Post a customer invoice (or refund) of one untaxed line."""
+        """Post a customer invoice (or refund) of one untaxed line, by default in the
+        test company."""
         move = (
             self.env["account.move"]
-            .with_company(self.company)
+            .with_company(values.pop("company", self.company))
             .create(
                 {
                     "move_type": move_type,
@@ -359,6 +360,54 @@ class TestCustomerClassificationRun(ClassificationCase):
             lambda value: value.field_id.name == "customer_grade"
         )
         self.assertEqual((grade_change.old_value_char, grade_change.new_value_char), ("B", "A"))
+        # the note the ORM's field tracking writes, shown as such in the chatter
+        self.assertRecordValues(
+            new_messages,
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": partner.id,
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_note").id,
+                    "author_id": self.env.user.partner_id.id,
+                    "is_internal": True,
+                }
+            ],
+        )
+        shown = {
+            value["fieldName"]: (value["oldValue"]["value"], value["newValue"]["value"])
+            for value in new_messages.tracking_value_ids._tracking_value_format()
+        }
+        self.assertEqual(shown.get("customer_grade"), ("B", "A"))
+
+    @freeze_time(TODAY)
+    def test_each_company_keeps_its_own_results(self):
+        """A customer shared by two companies is classified by each, apart."""
+        other = self.env["res.company"].create({"name": "分公司"})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other, install_demo=False
+        )
+        other_policy = self.env["customer.classification.policy"].create({"company_id": other.id})
+        partner = self.customers[0]
+        self.assertFalse(partner.company_id)
+        self.invoice(partner, 150000, days_ago(10))
+        self.invoice(partner, 20000, days_ago(40), company=other)
+        self.classify()
+        other_policy._recompute_classification()
+        self.env.invalidate_all()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.of(partner).customer_yearly_amount, 150000)
+        in_other = partner.with_company(other)
+        self.assertEqual(in_other.customer_grade, "c")
+        self.assertEqual(in_other.customer_yearly_amount, 20000)
+
+        # a run of the first company rewrites its own results only
+        self.invoice(partner, 5000, days_ago(2), move_type="out_refund")
+        self.classify()
+        self.env.invalidate_all()
+        self.assertEqual(self.of(partner).customer_yearly_amount, 145000)
+        self.assertEqual(in_other.customer_yearly_amount, 20000)
+        self.assertEqual(in_other.customer_last_invoice_date, days_ago(40))
 
     @freeze_time(TODAY)
     def test_cron_classifies_and_opening_form_computes_nothing(self):
