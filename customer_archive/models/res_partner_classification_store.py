@@ -48,7 +48,7 @@ RULE_INPUTS = (
     "customer_key_account",
     "customer_special_class",
 )
-WRITE_BATCH = 5000  # activities created at a time
+WRITE_BATCH = 5000  # messages or activities created at a time
 # The recompute's changed customers, for the length of its transaction.
 CHANGES_TABLE = "customer_classification_changes"
 # How the stored JSON values of company-dependent fields are read back in SQL.
@@ -115,7 +115,8 @@ class ResPartner(models.Model):
             (rows[0]["classified"], rows[0]["top_share"], rows[0]["updated"]) if rows else (0, 0, 0)
         )
         rows = [row for row in rows if row["id"]]
-        self._classification_log_changes(rows)
+        for start in range(0, len(rows), WRITE_BATCH):
+            self._classification_log_changes(rows[start : start + WRITE_BATCH])
         changed = self.browse(row["id"] for row in rows if row["retracked"])
         changed.with_company(company)._sync_archive_classification(company)
         self._classification_remind([row for row in rows if row["remind"]], company, policy)
