@@ -87,7 +87,8 @@ class ResPartner(models.Model):
         self.env.cr.execute(SQL("SET LOCAL jit = off"))
         # A temporary table rather than one statement with an UPDATE in a CTE:
         # PostgreSQL never runs a statement that modifies data with parallel
-        # workers, and the invoices are aggregated twice as fast with them.
+        # workers, and with them the invoices of 100 000 customers are
+        # aggregated in 0.2 s instead of 0.35 s (bench/README.md).
         self.env.cr.execute(
             SQL(
                 "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
