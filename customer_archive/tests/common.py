@@ -1,9 +1,10 @@
 from contextlib import contextmanager
+from datetime import timedelta
 from xmlrpc.client import Fault
 
 from stdnum.cn import uscc
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 # fault codes of odoo.addons.base.controllers.rpc
@@ -111,6 +112,24 @@ class CustomerArchiveCase(TransactionCase):
         # tests that enable tracking see their own changes.
         cls.env.flush_all()
         cls.env.cr.flush()
+
+    def approved_loan(self, archive, documents=None, purpose="核对合同条款"):
+        """A week's full consultation of the archive (or of some of its documents),
+        asked by ``reader`` and approved by ``officer``."""
+        loan = self.env["customer.archive.loan"].create(
+            {
+                "user_id": self.reader.id,
+                "archive_id": archive.id,
+                "document_ids": [Command.set(documents.ids)] if documents else [],
+                "purpose": purpose,
+                "kind": "consult",
+                "scope": "full",
+                "date_due": fields.Date.today() + timedelta(days=7),
+            }
+        )
+        loan.with_user(self.reader).action_submit()
+        loan.with_user(self.officer).action_approve()
+        return loan
 
 
 class CustomerArchiveRpcCase(CustomerArchiveCase, HttpCase):

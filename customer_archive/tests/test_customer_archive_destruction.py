@@ -1,9 +1,9 @@
 import base64
-from datetime import date, timedelta
+from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -121,18 +121,7 @@ class TestCustomerArchiveRetention(DestructionCase):
     @freeze_time(TODAY)
     def test_proposal_leaves_out_loaned_archive(self):
         """An archive on loan is not proposed."""
-        loan = self.env["customer.archive.loan"].create(
-            {
-                "user_id": self.reader.id,
-                "archive_id": self.archive_other.id,
-                "purpose": "审计",
-                "kind": "consult",
-                "scope": "full",
-                "date_due": fields.Date.today() + timedelta(days=7),
-            }
-        )
-        loan.with_user(self.reader).action_submit()
-        loan.with_user(self.officer).action_approve()
+        self.approved_loan(self.archive_other, purpose="审计")
         self.env["customer.archive.destruction"]._cron_propose_destruction()
         lines = self.env["customer.archive.destruction.line"].search(
             [("company_id", "=", self.company.id)]
@@ -206,18 +195,7 @@ class TestCustomerArchiveDestruction(DestructionCase):
     def test_loaned_item_cannot_be_destroyed(self):
         """An archive lent out is refused on a register and at destruction time."""
         register = self._approved([{"kind": "archive", "archive_id": self.archive_other.id}])
-        loan = self.env["customer.archive.loan"].create(
-            {
-                "user_id": self.reader.id,
-                "archive_id": self.archive_other.id,
-                "purpose": "审计",
-                "kind": "consult",
-                "scope": "full",
-                "date_due": fields.Date.today() + timedelta(days=7),
-            }
-        )
-        loan.with_user(self.reader).action_submit()
-        loan.with_user(self.officer).action_approve()
+        self.approved_loan(self.archive_other, purpose="审计")
         with self.assertRaises(UserError):
             register.with_user(self.officer).action_done()
         self.assertEqual(register.state, "approved")
@@ -230,19 +208,7 @@ class TestCustomerArchiveDestruction(DestructionCase):
     @freeze_time(TODAY)
     def test_loaned_document_only_blocks_itself(self):
         """A loan of one document blocks that document and its archive, not other documents."""
-        loan = self.env["customer.archive.loan"].create(
-            {
-                "user_id": self.reader.id,
-                "archive_id": self.archive_own.id,
-                "document_ids": [Command.set(self.document_own.ids)],
-                "purpose": "核对",
-                "kind": "consult",
-                "scope": "full",
-                "date_due": fields.Date.today() + timedelta(days=7),
-            }
-        )
-        loan.with_user(self.reader).action_submit()
-        loan.with_user(self.officer).action_approve()
+        self.approved_loan(self.archive_own, self.document_own, purpose="核对")
         register = self._register([{"kind": "document", "document_id": self.visit.id}])
         self.assertEqual(register.line_ids.document_id, self.visit)
         with self.assertRaises(UserError):

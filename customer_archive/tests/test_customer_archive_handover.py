@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -37,18 +34,7 @@ class HandoverCase(CustomerArchiveCase):
 
     def _loan_out(self):
         """A loan of archive_other handed out to the leaver."""
-        loan = self.env["customer.archive.loan"].create(
-            {
-                "user_id": self.reader.id,
-                "archive_id": self.archive_other.id,
-                "purpose": "核对合同条款",
-                "kind": "consult",
-                "scope": "full",
-                "date_due": fields.Date.today() + timedelta(days=7),
-            }
-        )
-        loan.with_user(self.reader).action_submit()
-        loan.with_user(self.officer).action_approve()
+        loan = self.approved_loan(self.archive_other)
         loan.with_user(self.officer).action_hand_out()
         self.assertEqual(loan.state, "out")
         return loan
