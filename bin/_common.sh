@@ -90,7 +90,8 @@ bootstrap_odoo() {
     odoo_requirements "$src/requirements.txt" >"$LOCAL_DIR/odoo-requirements.txt"
     "$venv/bin/python" -m pip install --quiet --upgrade pip wheel >/dev/null 2>&1 || true
     "$venv/bin/python" -m pip install --quiet -r "$LOCAL_DIR/odoo-requirements.txt" \
-        || die "installing Odoo's requirements failed. Run by hand and read the error:
+        >"$LOCAL_DIR/pip.log" 2>&1 \
+        || die "installing Odoo's requirements failed ($(tail -n 1 "$LOCAL_DIR/pip.log")). Run by hand and read the error:
     $venv/bin/python -m pip install -r $LOCAL_DIR/odoo-requirements.txt"
     # Odoo runs from its source tree, which stays unmodified (no egg-info written into it).
     "$venv/bin/python" - "$src" <<'PY'
@@ -98,8 +99,8 @@ import pathlib, sys, sysconfig
 pathlib.Path(sysconfig.get_paths()["purelib"], "odoo-src.pth").write_text(sys.argv[1] + "\n")
 PY
     step "installing the addon's requirements into $venv"
-    "$venv/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt" \
-        || die "installing the addon's requirements failed. Run by hand:
+    "$venv/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt" >>"$LOCAL_DIR/pip.log" 2>&1 \
+        || die "installing the addon's requirements failed ($(tail -n 1 "$LOCAL_DIR/pip.log")). Run by hand:
     $venv/bin/python -m pip install -r $ROOT/requirements.txt"
 }
 
@@ -158,7 +159,8 @@ PY
     local reqs=()
     mapfile -t reqs <<<"$missing"
     step "installing the addon's Python requirements: ${reqs[*]}"
-    "$PYTHON" -m pip install --quiet "${reqs[@]}" \
+    mkdir -p "$LOCAL_DIR"
+    "$PYTHON" -m pip install --quiet "${reqs[@]}" >"$LOCAL_DIR/pip.log" 2>&1 \
         || die "installing the addon's requirements failed. Run by hand:
     $PYTHON -m pip install -r $ROOT/requirements.txt"
 }
