@@ -1,9 +1,11 @@
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.exceptions import ValidationError as StdnumValidationError
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from . import customer_archive_credit_code as credit_code
+from .customer_archive_workflow_mixin import Transition, door_open
 
 READER = "customer_archive.group_reader"
 OFFICER = "customer_archive.group_officer"
@@ -14,6 +16,37 @@ CONFIDENTIALITY = [
     ("confidential", "Confidential"),
     ("secret", "Secret"),
 ]
+ARCHIVE_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("closed", "Closed"),
+    ("destroyed", "Destroyed"),
+]
+# Registration data (登记): once the dossier is opened (not a draft any more) it
+# changes only by an approved correction request, for everyone.
+LOCKED_FIELDS = ("credit_code", "legal_representative", "registered_capital")
+CORRECTION_DOOR = "correction"
+# What remains of a destroyed archive (the stub); every other plain field is emptied.
+STUB_FIELDS = {
+    "name",
+    "partner_id",
+    "company_id",
+    "state",
+    "user_id",
+    "date_open",
+    "confidentiality",
+    "active",
+    "currency_id",
+    "date_relationship_start",
+    "date_relationship_end",
+    "review_interval",
+    "destruction_id",
+    "date_destroyed",
+}
+# a destroyed archive still changes hands and may be archived
+STUB_WRITABLE_FIELDS = {"user_id", "active"}
+REVIEW_ACTIVITY = "customer_archive.mail_activity_type_archive_review"
+LICENCE_ACTIVITY = "customer_archive.mail_activity_type_licence_expired"
 
 
 class CustomerArchive(models.Model):
@@ -26,11 +59,28 @@ class CustomerArchive(models.Model):
 
     _name = "customer.archive"
     _description = "Customer Archive"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
     _check_company_auto = True
     # Readers log visits, contact reports and complaints on dossiers they may read.
     _mail_post_access = "read"
+
+    _workflow_transitions = (
+        Transition("activate", ("draft",), "active", OFFICER),
+        Transition("close", ("active",), "closed", OFFICER),
+        Transition("reopen", ("closed",), "active", OFFICER),
+        Transition("mark_reviewed", ("active",), None, OFFICER),
+        # taken by an approved destruction register only, when it is carried out
+        Transition(
+            "destroy",
+            ("draft", "active", "closed"),
+            "destroyed",
+            OFFICER,
+            ("_rule_listed_on_approved_register",),
+        ),
+    )
+    _workflow_stamped_fields = ("date_last_review", "destruction_id", "date_destroyed")
+    _workflow_locked_fields = ("name",)
 
     # Registration (登记)
     name = fields.Char(
@@ -55,9 +105,10 @@ class CustomerArchive(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+        ARCHIVE_STATES,
         default="draft",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,
@@ -164,6 +215,11 @@ class CustomerArchive(models.Model):
     )
     competitor_info = fields.Text(string="Competitors")
     date_relationship_start = fields.Date(string="Relationship Since")
+    date_relationship_end = fields.Date(
+        string="Relationship Ended",
+        tracking=True,
+        help="The retention periods of the archive and of most documents count from this date.",
+    )
 
     # Current state (交易活动现状)
     current_problems = fields.Text(string="Problems")
@@ -184,10 +240,64 @@ class CustomerArchive(models.Model):
     document_ids = fields.One2many("customer.archive.document", "archive_id", string="Documents")
     document_count = fields.Integer(compute="_compute_document_count")
 
+    # Periodic review (定期全面修订核查)
+    review_interval = fields.Integer(
+        string="Review Interval (Months)",
+        default=lambda self: self.env.company.customer_archive_review_interval,
+        tracking=True,
+        help="Months between two full reviews of this archive; 0 means no periodic review.",
+    )
+    date_last_review = fields.Date(string="Last Review", copy=False, readonly=True, tracking=True)
+    date_next_review = fields.Date(
+        string="Next Review",
+        compute="_compute_date_next_review",
+        store=True,
+        index=True,
+        help="The last review (or the opening date) plus the review interval.",
+    )
+    is_review_due = fields.Boolean(
+        string="Review Due", compute="_compute_is_review_due", search="_search_is_review_due"
+    )
+
+    # Loans (借阅)
+    loan_ids = fields.One2many("customer.archive.loan", "archive_id", string="Loans")
+    loan_count = fields.Integer(compute="_compute_loan_state")
+    is_out = fields.Boolean(
+        string="Out on Loan",
+        compute="_compute_loan_state",
+        help="A loan of this archive is handed out and not yet returned.",
+    )
+
+    # Corrections of the registration data (信息更正)
+    correction_ids = fields.One2many("customer.archive.correction", "archive_id")
+    correction_count = fields.Integer(compute="_compute_correction_count")
+    registration_locked = fields.Boolean(compute="_compute_registration_locked")
+
+    # Retention and destruction (保存期限, 销毁清册)
+    retention_date = fields.Date(
+        string="Keep Until",
+        compute="_compute_retention_date",
+        store=True,
+        index=True,
+        help="After this date the whole archive may be destroyed: the company's retention "
+        "after the relationship ended, and no document kept longer. Empty: the relationship "
+        "goes on, or a document is kept permanently.",
+    )
+    destruction_id = fields.Many2one(
+        "customer.archive.destruction",
+        string="Destruction Register",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    date_destroyed = fields.Date(string="Destroyed On", readonly=True, copy=False)
+
     # Workflow buttons
-    can_activate = fields.Boolean(compute="_compute_can_actions")
-    can_close = fields.Boolean(compute="_compute_can_actions")
-    can_reopen = fields.Boolean(compute="_compute_can_actions")
+    can_activate = fields.Boolean(compute="_compute_workflow_can")
+    can_close = fields.Boolean(compute="_compute_workflow_can")
+    can_reopen = fields.Boolean(compute="_compute_workflow_can")
+    can_mark_reviewed = fields.Boolean(compute="_compute_workflow_can")
 
     _sql_constraints = [
         (
@@ -212,14 +322,92 @@ class CustomerArchive(models.Model):
         for archive in self:
             archive.document_count = counts.get(archive, 0)
 
-    @api.depends("state")
-    @api.depends_context("uid")
-    def _compute_can_actions(self):
-        is_officer = self.env.user.has_group(OFFICER)
+    @api.depends("date_last_review", "date_open", "review_interval")
+    def _compute_date_next_review(self):
         for archive in self:
-            archive.can_activate = is_officer and archive.state == "draft"
-            archive.can_close = is_officer and archive.state == "active"
-            archive.can_reopen = is_officer and archive.state == "closed"
+            start = archive.date_last_review or archive.date_open
+            archive.date_next_review = (
+                start + relativedelta(months=archive.review_interval)
+                if start and archive.review_interval > 0
+                else False
+            )
+
+    @api.depends("date_next_review", "state")
+    @api.depends_context("date")
+    def _compute_is_review_due(self):
+        today = fields.Date.context_today(self)
+        for archive in self:
+            archive.is_review_due = bool(
+                archive.state == "active"
+                and archive.date_next_review
+                and archive.date_next_review <= today
+            )
+
+    def _search_is_review_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        today = fields.Date.context_today(self)
+        if (operator == "=") == value:
+            return [("state", "=", "active"), ("date_next_review", "<=", today)]
+        return [
+            "|",
+            "|",
+            ("state", "!=", "active"),
+            ("date_next_review", "=", False),
+            ("date_next_review", ">", today),
+        ]
+
+    @api.depends("loan_ids.state")
+    def _compute_loan_state(self):
+        # sudo: whether the file is out is known to whoever may read the archive,
+        # even if he may not read the loans of others.
+        groups = (
+            self.env["customer.archive.loan"]
+            .sudo()
+            ._read_group([("archive_id", "in", self.ids)], ["archive_id", "state"], ["__count"])
+        )
+        counts, out = {}, set()
+        for archive, state, count in groups:
+            counts[archive.id] = counts.get(archive.id, 0) + count
+            if state == "out":
+                out.add(archive.id)
+        for archive in self:
+            archive.loan_count = counts.get(archive.id, 0)
+            archive.is_out = archive.id in out
+
+    @api.depends("correction_ids")
+    def _compute_correction_count(self):
+        counts = dict(
+            self.env["customer.archive.correction"]._read_group(
+                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
+            )
+        )
+        for archive in self:
+            archive.correction_count = counts.get(archive, 0)
+
+    @api.depends("state")
+    def _compute_registration_locked(self):
+        for archive in self:
+            archive.registration_locked = archive.state != "draft"
+
+    @api.depends(
+        "date_relationship_end",
+        "company_id.customer_archive_retention_years",
+        "document_ids.retention_date",
+        "document_ids.type_id.retention_years",
+    )
+    def _compute_retention_date(self):
+        for archive in self:
+            documents = archive.document_ids
+            if not archive.date_relationship_end or any(
+                document.type_id.retention_years <= 0 for document in documents
+            ):
+                archive.retention_date = False
+                continue
+            years = archive.company_id.customer_archive_retention_years
+            dates = [archive.date_relationship_end + relativedelta(years=max(years, 0))]
+            dates += [document.retention_date for document in documents if document.retention_date]
+            archive.retention_date = max(dates)
 
     @api.depends("name", "partner_id")
     def _compute_display_name(self):
@@ -245,16 +433,50 @@ class CustomerArchive(models.Model):
     @api.constrains("credit_code")
     def _check_credit_code(self):
         for archive in self.filtered("credit_code"):
-            try:
-                uscc.validate(archive.credit_code)
-            except StdnumValidationError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(code)s is not a valid unified social credit code: %(reason)s",
-                        code=archive.credit_code,
-                        reason=self._credit_code_error_reason(error),
+            credit_code.validate(self.env, archive.credit_code)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_confidentiality_right(vals)
+            if vals.get("credit_code"):
+                vals["credit_code"] = credit_code.normalize(vals["credit_code"])
+        self._check_duplicates(
+            [
+                (
+                    vals.get("partner_id"),
+                    vals.get("company_id") or self.env.company.id,
+                    vals.get("credit_code"),
+                )
+                for vals in vals_list
+            ]
+        )
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            vals["name"] = self._next_number(
+                "customer.archive", sequence_date=vals.get("date_open"), company=company
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_confidentiality_right(vals)
+        if not door_open(self._name) and vals.keys() - STUB_WRITABLE_FIELDS:
+            self._check_not_destroyed()
+        if vals.get("credit_code"):
+            vals = dict(vals, credit_code=credit_code.normalize(vals["credit_code"]))
+        self._check_registration_lock(vals)
+        if {"partner_id", "company_id", "credit_code"} & vals.keys():
+            self._check_duplicates(
+                [
+                    (
+                        vals.get("partner_id", archive.partner_id.id),
+                        vals.get("company_id", archive.company_id.id),
+                        vals.get("credit_code", archive.credit_code),
                     )
-                ) from error
+                    for archive in self
+                ]
+            )
+        return super().write(vals)
 
     def _check_duplicates(self, rows):
         """Refuse a second archive of a partner, or a credit code registered twice in a
@@ -298,19 +520,6 @@ class CustomerArchive(models.Model):
                     )
                 )
 
-    def _credit_code_error_reason(self, error):
-        if isinstance(error, InvalidLength):
-            return self.env._("it must have 18 characters.")
-        if isinstance(error, InvalidChecksum):
-            return self.env._("the check digit does not match.")
-        if isinstance(error, InvalidFormat):
-            return self.env._("it contains characters that are not allowed.")
-        return self.env._("it is not in the expected format.")
-
-    @api.model
-    def _normalize_credit_code(self, code):
-        return uscc.compact(code) if code else code
-
     def _check_confidentiality_right(self, vals):
         """Only managers classify a dossier as secret (绝密) or touch a secret one."""
         if self.env.su or self.env.user.has_group(MANAGER):
@@ -320,88 +529,196 @@ class CustomerArchive(models.Model):
         ):
             raise AccessError(self.env._("Only an archive manager may handle secret archives."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_confidentiality_right(vals)
-            if vals.get("credit_code"):
-                vals["credit_code"] = self._normalize_credit_code(vals["credit_code"])
-        self._check_duplicates(
-            [
-                (
-                    vals.get("partner_id"),
-                    vals.get("company_id") or self.env.company.id,
-                    vals.get("credit_code"),
-                )
-                for vals in vals_list
+    def _check_registration_lock(self, vals):
+        """Registration data of an opened dossier changes by correction request only."""
+        if not (vals.keys() & set(LOCKED_FIELDS)) or door_open(self._name, CORRECTION_DOOR):
+            return
+        if door_open(self._name):  # a destruction empties the dossier down to its stub
+            return
+        for archive in self.filtered(lambda archive: archive.state != "draft"):
+            changed = [
+                field
+                for field in LOCKED_FIELDS
+                if field in vals and archive._registration_value_differs(field, vals[field])
             ]
-        )
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self._next_archive_number(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_confidentiality_right(vals)
-        if vals.get("credit_code"):
-            vals = dict(vals, credit_code=self._normalize_credit_code(vals["credit_code"]))
-        if {"partner_id", "company_id", "credit_code"} & vals.keys():
-            self._check_duplicates(
-                [
-                    (
-                        vals.get("partner_id", archive.partner_id.id),
-                        vals.get("company_id", archive.company_id.id),
-                        vals.get("credit_code", archive.credit_code),
+            if changed:
+                raise UserError(
+                    self.env._(
+                        "The registration data of archive %(archive)s is locked "
+                        "(%(fields)s). Request a correction to change it.",
+                        fields=", ".join(
+                            self._fields[field].get_description(self.env)["string"]
+                            for field in changed
+                        ),
+                        archive=archive.display_name,
                     )
-                    for archive in self
-                ]
+                )
+
+    def _registration_value_differs(self, field, value):
+        current = self[field]
+        if field == "registered_capital":
+            value = value or 0.0
+            if self.currency_id:
+                return self.currency_id.compare_amounts(current, value) != 0
+            return current != value
+        if field == "credit_code":
+            value = credit_code.normalize(value)
+        return (current or "") != (value or "")
+
+    def _check_not_destroyed(self):
+        destroyed = self.filtered(lambda archive: archive.state == "destroyed")
+        if destroyed:
+            raise UserError(
+                self.env._(
+                    "Archive %(archive)s was destroyed (register %(register)s); "
+                    "it can no longer be changed.",
+                    archive=destroyed[0].display_name,
+                    register=destroyed[0].destruction_id.name or "",
+                )
             )
-        return super().write(vals)
 
-    def _next_archive_number(self, vals):
-        sequence_date = vals.get("date_open") or fields.Date.context_today(self)
-        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-        # sudo: readers of ir.sequence are not archive officers; numbering is ours.
-        number = (
-            self.env["ir.sequence"]
+    # ------------------------------------------------------------ workflow
+    def _rule_listed_on_approved_register(self):
+        # sudo: the register may list archives the officer carrying it out cannot read.
+        listed = (
+            self.env["customer.archive.destruction.line"]
             .sudo()
-            .with_company(company)
-            .next_by_code("customer.archive", sequence_date=sequence_date)
+            .search_count(
+                [
+                    ("archive_id", "=", self.id),
+                    ("kind", "=", "archive"),
+                    ("register_id.state", "=", "approved"),
+                ],
+                limit=1,
+            )
         )
-        if not number:
-            raise UserError(self.env._("The sequence for archive numbers is missing."))
-        return number
-
-    def _check_officer(self):
-        if not self.env.user.has_group(OFFICER):
-            raise AccessError(self.env._("Only an archive officer may change the archive state."))
+        if not listed:
+            return self.env._(
+                "Archive %(archive)s is destroyed only by carrying out an approved "
+                "destruction register.",
+                archive=self.display_name,
+            )
+        return False
 
     def action_activate(self):
-        self._check_officer()
-        if any(archive.state != "draft" for archive in self):
-            raise UserError(self.env._("Only draft archives can be activated."))
-        self.write({"state": "active"})
+        self._workflow_run("activate")
+        return True
+
+    def _action_activate(self):
+        self._workflow_write({"state": "active"})
 
     def action_close(self):
-        self._check_officer()
-        if any(archive.state != "active" for archive in self):
-            raise UserError(self.env._("Only active archives can be closed."))
-        self.write({"state": "closed"})
+        self._workflow_run("close")
+        return True
+
+    def _action_close(self):
+        self._workflow_write({"state": "closed"})
 
     def action_reopen(self):
-        self._check_officer()
-        if any(archive.state != "closed" for archive in self):
-            raise UserError(self.env._("Only closed archives can be reopened."))
-        self.write({"state": "active"})
+        self._workflow_run("reopen")
+        return True
 
-    def action_view_documents(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_archive.customer_archive_document_action"
+    def _action_reopen(self):
+        self._workflow_write({"state": "active"})
+
+    def action_mark_reviewed(self):
+        """Stamp today's review, which moves the next review date, and close the reminder."""
+        self._workflow_run("mark_reviewed")
+        return True
+
+    def _action_mark_reviewed(self):
+        self._workflow_write({"date_last_review": fields.Date.context_today(self)})
+        self.activity_feedback([REVIEW_ACTIVITY], feedback=self.env._("Archive reviewed."))
+
+    def _action_destroy(self, register):
+        """Reduce the archives to stubs: files, documents, history and content go, the
+        number, customer, dates and the register's reference stay.
+
+        Called as superuser by the register's done action: a manager approved it.
+        """
+        Attachment = self.env["ir.attachment"]
+        documents = self.document_ids
+        attachments = documents.attachment_ids | Attachment.search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", "customer.archive"),
+                ("res_id", "in", self.ids),
+                "&",
+                ("res_model", "=", "customer.archive.document"),
+                ("res_id", "in", documents.ids),
+            ]
         )
+        attachments.unlink()
+        documents.unlink()
+        self.with_context(tracking_disable=True)._workflow_write(
+            {
+                **self._get_destroyed_content_values(),
+                "state": "destroyed",
+                "destruction_id": register.id,
+                "date_destroyed": fields.Date.context_today(self),
+            }
+        )
+        self.env["mail.message"].search(
+            [("model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
+        self.activity_ids.unlink()
+        body = Markup("<p>%s</p>") % self.env._(
+            "Archive destroyed with register %(register)s; this stub remains.",
+            register=register.name,
+        )
+        self._message_log_batch(dict.fromkeys(self.ids, body))
+
+    @api.model
+    def _get_destroyed_content_values(self):
+        """The values that empty an archive down to its stub: every plain stored field
+        that is not part of the stub."""
+        values = {}
+        for name, field in self._fields.items():
+            if (
+                name in STUB_FIELDS
+                or name in models.MAGIC_COLUMNS
+                or not field.store
+                or field.compute
+                or field.related
+                or field.required
+                or field.type in ("one2many", "many2many")
+            ):
+                continue
+            values[name] = False
+        return values
+
+    # ------------------------------------------------------------- buttons
+    def action_view_documents(self):
+        return self._action_view_related("customer_archive.customer_archive_document_action")
+
+    def action_view_loans(self):
+        return self._action_view_related("customer_archive.customer_archive_loan_action")
+
+    def action_view_corrections(self):
+        return self._action_view_related("customer_archive.customer_archive_correction_action")
+
+    def _action_view_related(self, action_xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
         action["domain"] = [("archive_id", "=", self.id)]
         action["context"] = {"default_archive_id": self.id}
         return action
+
+    def action_request_loan(self):
+        self.ensure_one()
+        return self.env["customer.archive.loan"]._action_new_loan(self)
+
+    def action_request_correction(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Correction Request"),
+            "res_model": "customer.archive.correction",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_archive_id": self.id},
+        }
 
     def _action_log_event(self, subtype_xmlid):
         """Open the chatter composer for an event note of its own subtype."""
@@ -433,3 +750,70 @@ class CustomerArchive(models.Model):
 
     def action_log_major_change(self):
         return self._action_log_event("customer_archive.mt_major_change")
+
+    # --------------------------------------------------------------- crons
+    def _open_activity_res_ids(self, activity_xmlid):
+        """Ids of the archives in ``self`` that already have an open activity of that type."""
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        if not activity_type or not self:
+            return set()
+        groups = self.env["mail.activity"]._read_group(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ],
+            ["res_id"],
+        )
+        return {res_id for (res_id,) in groups}
+
+    @api.model
+    def _get_review_due_domain(self):
+        return [
+            ("is_review_due", "=", True),
+            ("user_id", "!=", False),
+            ("user_id.active", "=", True),
+        ]
+
+    @api.model
+    def _cron_review_reminders(self):
+        """Open one review activity for the keeper of every archive whose review is due,
+        and one activity for every active archive holding an expired licence."""
+        self._schedule_review_activities()
+        self._schedule_licence_activities()
+
+    @api.model
+    def _schedule_review_activities(self):
+        due = self.search(self._get_review_due_domain())
+        pending = due._open_activity_res_ids(REVIEW_ACTIVITY)
+        for archive in due.filtered(lambda archive: archive.id not in pending):
+            archive.activity_schedule(
+                REVIEW_ACTIVITY,
+                date_deadline=archive.date_next_review,
+                user_id=archive.user_id.id,
+            )
+
+    @api.model
+    def _schedule_licence_activities(self):
+        expired = self.env["customer.archive.document"].search(
+            [
+                ("has_validity", "=", True),
+                ("is_expired", "=", True),
+                ("archive_id.state", "=", "active"),
+                ("archive_id.user_id", "!=", False),
+            ]
+        )
+        archives = expired.archive_id
+        pending = archives._open_activity_res_ids(LICENCE_ACTIVITY)
+        for archive in archives.filtered(lambda archive: archive.id not in pending):
+            documents = expired.filtered(lambda document, a=archive: document.archive_id == a)
+            items = Markup("").join(
+                Markup("<li>%s (%s)</li>") % (document.name, document.valid_until)
+                for document in documents
+            )
+            archive.activity_schedule(
+                LICENCE_ACTIVITY,
+                note=Markup("<p>%s</p><ul>%s</ul>")
+                % (self.env._("These licences have expired:"), items),
+                user_id=archive.user_id.id,
+            )

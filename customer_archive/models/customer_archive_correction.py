@@ -1,14 +1,12 @@
 from markupsafe import Markup
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .customer_archive import MANAGER
+from . import customer_archive_credit_code as credit_code
+from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
+from .customer_archive_workflow_mixin import Transition, open_door
 
-# registration data of a dossier that only a manager changes once it is active
-LOCKED_FIELDS = ("name", "credit_code", "legal_representative", "registered_capital")
 # what a correction request can change: request field suffix -> (model, field)
 CORRECTABLE = {
     "partner_name": ("res.partner", "name"),
@@ -16,21 +14,51 @@ CORRECTABLE = {
     "legal_representative": ("customer.archive", "legal_representative"),
     "registered_capital": ("customer.archive", "registered_capital"),
 }
-# set by the workflow only
-WORKFLOW_FIELDS = {"state", "user_id", "approver_id", "date_decided"}
+# what the requester states; nobody changes it afterwards: a new request is filed
+REQUEST_FIELDS = (
+    "name",
+    "archive_id",
+    "user_id",
+    "reason",
+    *(f"{prefix}_{key}" for key in CORRECTABLE for prefix in ("old", "new")),
+)
 
 
 class CustomerArchiveCorrection(models.Model):
     """A request to correct locked registration data of a dossier (信息更正:
-    方案 → 审核 → 审批): the old and new values, a reason, a manager's decision."""
+    方案 → 审核 → 审批): the old and new values and a reason, checked by an officer
+    (审核), then approved by a manager (审批), neither of them the requester."""
 
     _name = "customer.archive.correction"
     _description = "Customer Archive Correction Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # Requesters may not write the request, yet discuss it in its chatter.
     _mail_post_access = "read"
+
+    _workflow_transitions = (
+        Transition("check", ("to_check",), "checked", OFFICER, ("_rule_not_requester",)),
+        Transition(
+            "approve",
+            ("checked",),
+            "approved",
+            MANAGER,
+            ("_rule_not_requester", "_rule_not_checker", "_rule_still_current"),
+        ),
+        Transition(
+            "reject",
+            ("to_check", "checked"),
+            "rejected",
+            OFFICER,
+            ("_rule_not_requester", "_rule_manager_once_checked"),
+        ),
+        Transition(
+            "cancel", ("to_check", "checked"), "cancelled", READER, ("_rule_requester_or_manager",)
+        ),
+    )
+    _workflow_stamped_fields = ("checker_id", "date_checked", "approver_id", "date_decided")
+    _workflow_locked_fields = REQUEST_FIELDS
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     archive_id = fields.Many2one(
@@ -56,18 +84,23 @@ class CustomerArchiveCorrection(models.Model):
     reason = fields.Text(required=True, help="What is wrong, and where the right value comes from.")
     state = fields.Selection(
         [
-            ("to_approve", "To Approve"),
+            ("to_check", "To Check"),
+            ("checked", "To Approve"),
             ("approved", "Approved"),
             ("rejected", "Rejected"),
             ("cancelled", "Cancelled"),
         ],
-        default="to_approve",
+        default="to_check",
         required=True,
         readonly=True,
         copy=False,
         tracking=True,
         index=True,
     )
+    checker_id = fields.Many2one(
+        "res.users", string="Checked By", readonly=True, copy=False, tracking=True
+    )
+    date_checked = fields.Datetime(string="Checked On", readonly=True, copy=False)
     approver_id = fields.Many2one(
         "res.users", string="Decided By", readonly=True, copy=False, tracking=True
     )
@@ -81,8 +114,10 @@ class CustomerArchiveCorrection(models.Model):
     old_registered_capital = fields.Monetary(string="Current Registered Capital", readonly=True)
     new_registered_capital = fields.Monetary()
     change_summary = fields.Text(string="Changes", compute="_compute_change_summary")
-    can_decide = fields.Boolean(compute="_compute_can_actions")
-    can_cancel = fields.Boolean(compute="_compute_can_actions")
+    can_check = fields.Boolean(compute="_compute_workflow_can")
+    can_approve = fields.Boolean(compute="_compute_workflow_can")
+    can_reject = fields.Boolean(compute="_compute_workflow_can")
+    can_cancel = fields.Boolean(compute="_compute_workflow_can")
 
     @api.depends(
         "currency_id", *(f"{prefix}_{key}" for key in CORRECTABLE for prefix in ("old", "new"))
@@ -93,15 +128,8 @@ class CustomerArchiveCorrection(models.Model):
                 f"{label}: {old or ''} → {new or ''}" for label, old, new in request._get_changes()
             )
 
-    @api.depends("state", "user_id")
-    @api.depends_context("uid")
-    def _compute_can_actions(self):
-        user = self.env.user
-        is_manager = user.has_group(MANAGER)
-        for request in self:
-            pending = request.state == "to_approve"
-            request.can_decide = pending and is_manager and request.user_id != user
-            request.can_cancel = pending and (request.user_id == user or is_manager)
+    def _workflow_can_depends(self):
+        return ["state", "user_id", "checker_id"]
 
     @api.onchange("archive_id")
     def _onchange_archive_id(self):
@@ -142,10 +170,8 @@ class CustomerArchiveCorrection(models.Model):
     def create(self, vals_list):
         Archive = self.env["customer.archive"]
         for vals in vals_list:
-            if not self.env.su and WORKFLOW_FIELDS & vals.keys():
-                raise AccessError(
-                    self.env._("A correction request is decided by its buttons only.")
-                )
+            if vals.get("user_id", self.env.uid) != self.env.uid and not self.env.su:
+                raise AccessError(self.env._("You can only request corrections in your own name."))
             archive = Archive.browse(vals.get("archive_id") or [])
             archive.check_access("read")
             if archive.state == "destroyed":
@@ -155,23 +181,13 @@ class CustomerArchiveCorrection(models.Model):
             for key in CORRECTABLE:
                 vals.setdefault(f"new_{key}", current[f"old_{key}"])
             if vals.get("new_credit_code"):
-                vals["new_credit_code"] = Archive._normalize_credit_code(vals["new_credit_code"])
-            if vals.get("name", "/") == "/":
-                # sudo: the numbering sequence is ours, not the user's to read.
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("customer.archive.correction")
-                    or "/"
-                )
+                vals["new_credit_code"] = credit_code.normalize(vals["new_credit_code"])
+            vals["name"] = self._next_number("customer.archive.correction")
         requests = super().create(vals_list)
         for request in requests:
             request._check_request()
         requests._post_request_note()
         return requests
-
-    def write(self, vals):
-        if not self.env.su:
-            raise AccessError(self.env._("A correction request cannot be changed; file a new one."))
-        return super().write(vals)
 
     def _check_request(self):
         self.ensure_one()
@@ -179,17 +195,7 @@ class CustomerArchiveCorrection(models.Model):
             raise ValidationError(self.env._("State the reason for the correction."))
         if not self._get_changes():
             raise ValidationError(self.env._("The request changes nothing."))
-        if self.new_credit_code:
-            try:
-                uscc.validate(self.new_credit_code)
-            except StdnumValidationError as error:
-                raise ValidationError(
-                    self.env._(
-                        "%(code)s is not a valid unified social credit code: %(reason)s",
-                        code=self.new_credit_code,
-                        reason=self.archive_id._credit_code_error_reason(error),
-                    )
-                ) from error
+        credit_code.validate(self.env, self.new_credit_code)
         if not (self.new_partner_name or "").strip():
             raise ValidationError(self.env._("The customer name cannot be empty."))
 
@@ -206,37 +212,40 @@ class CustomerArchiveCorrection(models.Model):
                 )
             )
 
-    def _check_decider(self):
-        if not self.env.user.has_group(MANAGER):
-            raise AccessError(self.env._("Only an archive manager may decide a correction."))
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(
-                    self.env._("Correction %(request)s is already decided.", request=request.name)
-                )
-            if request.user_id == self.env.user:
-                raise UserError(
-                    self.env._(
-                        "You requested correction %(request)s; another manager must decide it.",
-                        request=request.name,
-                    )
-                )
+    # ------------------------------------------------------------ workflow
+    def _rule_not_requester(self):
+        if self.user_id == self.env.user:
+            return self.env._(
+                "You requested correction %(request)s; someone else must check and decide it.",
+                request=self.name,
+            )
+        return False
 
-    def action_approve(self):
-        """Apply the new values to the dossier (tracked) and close the request."""
-        self._check_decider()
-        for request in self:
-            request._check_still_current()
-        self._action_approve()
-        return True
+    def _rule_not_checker(self):
+        if self.checker_id == self.env.user:
+            return self.env._(
+                "You checked correction %(request)s; another manager must approve it.",
+                request=self.name,
+            )
+        return False
 
-    def _check_still_current(self):
+    def _rule_manager_once_checked(self):
+        if self.state == "checked" and not (self.env.su or self.env.user.has_group(MANAGER)):
+            return self.env._("Only an archive manager may decide a checked correction.")
+        return False
+
+    def _rule_requester_or_manager(self):
+        if self.user_id != self.env.user and not self.env.user.has_group(MANAGER):
+            return self.env._("Only the requester may withdraw a correction.")
+        return False
+
+    def _rule_still_current(self):
         current = self._get_current_values(self.archive_id, prefix="old_")
         if any(
             self._value_differs(key, self[f"old_{key}"], current[f"old_{key}"])
             for key in CORRECTABLE
         ):
-            raise UserError(
+            return UserError(
                 self.env._(
                     "The registration data of %(archive)s changed since correction %(request)s "
                     "was requested. Reject it and file a new one.",
@@ -244,6 +253,31 @@ class CustomerArchiveCorrection(models.Model):
                     request=self.name,
                 )
             )
+        return False
+
+    def action_check(self):
+        """审核: an officer confirms the request is sound and passes it to a manager."""
+        self._workflow_run("check")
+        return True
+
+    def _action_check(self):
+        self._workflow_write(
+            {"state": "checked", "checker_id": self.env.uid, "date_checked": fields.Datetime.now()}
+        )
+        for request in self:
+            request.archive_id.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Correction %(request)s checked by %(user)s.",
+                    request=request.name,
+                    user=self.env.user.name,
+                )
+            )
+
+    def action_approve(self):
+        """审批: apply the new values to the dossier (tracked) and close the request."""
+        self._workflow_run("approve")
+        return True
 
     def _action_approve(self):
         for request in self:
@@ -254,12 +288,13 @@ class CustomerArchiveCorrection(models.Model):
                 if model == "customer.archive"
                 and request._value_differs(key, request[f"old_{key}"], request[f"new_{key}"])
             }
-            if archive_vals:
-                archive.write(archive_vals)
-            if archive.partner_id.name != request.new_partner_name:
-                # sudo: the customer's name is corrected on a manager's approval, who need
-                # not have the Contact Creation right.
-                archive.partner_id.sudo().write({"name": request.new_partner_name})
+            with open_door(archive._name, CORRECTION_DOOR):
+                if archive_vals:
+                    archive.write(archive_vals)
+                if archive.partner_id.name != request.new_partner_name:
+                    # sudo: the customer's name is corrected on a manager's approval, who
+                    # need not have the Contact Creation right.
+                    archive.partner_id.sudo().write({"name": request.new_partner_name})
             archive.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
@@ -270,11 +305,26 @@ class CustomerArchiveCorrection(models.Model):
                     reason=request.reason,
                 )
             )
-        self._write_decision("approved")
+        self._workflow_write(
+            {
+                "state": "approved",
+                "approver_id": self.env.uid,
+                "date_decided": fields.Datetime.now(),
+            }
+        )
 
     def action_reject(self):
-        self._check_decider()
-        self._write_decision("rejected")
+        self._workflow_run("reject")
+        return True
+
+    def _action_reject(self):
+        self._workflow_write(
+            {
+                "state": "rejected",
+                "approver_id": self.env.uid,
+                "date_decided": fields.Datetime.now(),
+            }
+        )
         for request in self:
             request.archive_id.message_post(
                 body=Markup("<p>%s</p>")
@@ -284,136 +334,10 @@ class CustomerArchiveCorrection(models.Model):
                     user=self.env.user.name,
                 )
             )
-        return True
 
     def action_cancel(self):
-        is_manager = self.env.user.has_group(MANAGER)
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(
-                    self.env._("Correction %(request)s is already decided.", request=request.name)
-                )
-            if request.user_id != self.env.user and not is_manager:
-                raise AccessError(self.env._("Only the requester may cancel a correction."))
-        # sudo: the state is written by the workflow only, rights checked above.
-        self.sudo().write({"state": "cancelled"})
+        self._workflow_run("cancel")
         return True
 
-    def _write_decision(self, state):
-        # sudo: the state is written by the workflow only, rights checked by the caller.
-        self.sudo().write(
-            {"state": state, "approver_id": self.env.uid, "date_decided": fields.Datetime.now()}
-        )
-
-
-class CustomerArchive(models.Model):
-    """Registration data of an active dossier is locked; it changes by correction request."""
-
-    _inherit = "customer.archive"
-
-    correction_ids = fields.One2many("customer.archive.correction", "archive_id")
-    correction_count = fields.Integer(compute="_compute_correction_count")
-    registration_locked = fields.Boolean(compute="_compute_registration_locked")
-
-    @api.depends("correction_ids")
-    def _compute_correction_count(self):
-        counts = dict(
-            self.env["customer.archive.correction"]._read_group(
-                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
-            )
-        )
-        for archive in self:
-            archive.correction_count = counts.get(archive, 0)
-
-    @api.depends("state")
-    @api.depends_context("uid")
-    def _compute_registration_locked(self):
-        is_manager = self.env.user.has_group(MANAGER)
-        for archive in self:
-            archive.registration_locked = archive.state == "active" and not is_manager
-
-    def write(self, vals):
-        self._check_registration_lock(vals)
-        return super().write(vals)
-
-    def _check_registration_lock(self, vals):
-        if self.env.su or not (vals.keys() & set(LOCKED_FIELDS)):
-            return
-        if self.env.user.has_group(MANAGER):
-            return
-        for archive in self.filtered(lambda archive: archive.state == "active"):
-            changed = [
-                field
-                for field in LOCKED_FIELDS
-                if field in vals and archive._registration_value_differs(field, vals[field])
-            ]
-            if changed:
-                raise UserError(
-                    self.env._(
-                        "The registration data of the active archive %(archive)s is locked "
-                        "(%(fields)s). Request a correction to change it.",
-                        fields=", ".join(
-                            self._fields[field].get_description(self.env)["string"]
-                            for field in changed
-                        ),
-                        archive=archive.display_name,
-                    )
-                )
-
-    def _registration_value_differs(self, field, value):
-        current = self[field]
-        if field == "registered_capital":
-            value = value or 0.0
-            if self.currency_id:
-                return self.currency_id.compare_amounts(current, value) != 0
-            return current != value
-        if field == "credit_code":
-            value = self._normalize_credit_code(value)
-        return (current or "") != (value or "")
-
-    def action_request_correction(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Correction Request"),
-            "res_model": "customer.archive.correction",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_archive_id": self.id},
-        }
-
-    def action_view_corrections(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_archive.customer_archive_correction_action"
-        )
-        action["domain"] = [("archive_id", "=", self.id)]
-        action["context"] = {"default_archive_id": self.id}
-        return action
-
-
-class ResPartner(models.Model):
-    """The registered name of a customer with an active dossier is locked as well."""
-
-    _inherit = "res.partner"
-
-    def write(self, vals):
-        if "name" in vals and not self.env.su and not self.env.user.has_group(MANAGER):
-            renamed = self.filtered(lambda partner: (partner.name or "") != (vals["name"] or ""))
-            if renamed:
-                # sudo: the lock holds whether or not the user may read the dossier.
-                archive = (
-                    self.env["customer.archive"]
-                    .sudo()
-                    .search([("partner_id", "in", renamed.ids), ("state", "=", "active")], limit=1)
-                )
-                if archive:
-                    raise UserError(
-                        self.env._(
-                            "The name of %(partner)s is registration data of its active archive "
-                            "%(archive)s. Request a correction to change it.",
-                            partner=archive.partner_id.name,
-                            archive=archive.name,
-                        )
-                    )
-        return super().write(vals)
+    def _action_cancel(self):
+        self._workflow_write({"state": "cancelled"})

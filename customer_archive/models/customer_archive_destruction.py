@@ -4,32 +4,43 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .customer_archive import MANAGER, OFFICER
+from .customer_archive_workflow_mixin import Transition, door_open
 
 LOAN_MODEL = "customer.archive.loan"
 # loan states in which the files are promised or handed out
 LOAN_HOLDING_STATES = ("approved", "out")
 # registers whose lines still wait for destruction
 OPEN_STATES = ("draft", "to_approve", "approved")
-# set by the workflow only; writing them directly is refused
-WORKFLOW_FIELDS = {
-    "state",
-    "user_id",
-    "approver_id",
-    "date_approved",
-    "done_user_id",
-    "date_done",
-}
 
 
 class CustomerArchiveDestruction(models.Model):
     """A destruction register (销毁清册): archives and documents past their retention,
-    approved by a manager, then destroyed. Once done it is kept forever, unchanged."""
+    approved by every member of a review panel (会审), then destroyed. Once done it is
+    kept forever, unchanged."""
 
     _name = "customer.archive.destruction"
     _description = "Customer Archive Destruction Register"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    _workflow_transitions = (
+        Transition("submit", ("draft",), "to_approve", OFFICER, ("_rule_complete",)),
+        # every member of the panel approves once; the last approval approves the register
+        Transition("approve", ("to_approve",), None, OFFICER, ("_rule_pending_panel_member",)),
+        Transition("done", ("approved",), "done", OFFICER),
+        Transition("draft", ("to_approve", "approved", "cancelled"), "draft", OFFICER),
+        Transition("cancel", OPEN_STATES, "cancelled", OFFICER),
+    )
+    _workflow_stamped_fields = (
+        "approved_user_ids",
+        "approver_id",
+        "date_approved",
+        "done_user_id",
+        "date_done",
+    )
+    # the preparer: who creates the register, then who submits it
+    _workflow_locked_fields = ("name", "user_id")
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -45,6 +56,7 @@ class CustomerArchiveDestruction(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,
@@ -71,7 +83,30 @@ class CustomerArchiveDestruction(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
     )
-    approver_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    panel_ids = fields.Many2many(
+        "res.users",
+        "customer_archive_destruction_panel_rel",
+        "register_id",
+        "user_id",
+        string="Review Panel",
+        default=lambda self: self.env.company.customer_archive_destruction_panel_ids,
+        domain="[('share', '=', False)]",
+        help="Every member approves the register (会审); at least one archive manager who "
+        "did not prepare it.",
+    )
+    approved_user_ids = fields.Many2many(
+        "res.users",
+        "customer_archive_destruction_approval_rel",
+        "register_id",
+        "user_id",
+        string="Approved By Panel",
+        readonly=True,
+        copy=False,
+    )
+    pending_user_ids = fields.Many2many(
+        "res.users", string="Approval Pending From", compute="_compute_pending_user_ids"
+    )
+    approver_id = fields.Many2one("res.users", string="Last Approval By", readonly=True, copy=False)
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     done_user_id = fields.Many2one("res.users", string="Destroyed By", readonly=True, copy=False)
     date_done = fields.Datetime(string="Destroyed On", readonly=True, copy=False)
@@ -79,64 +114,45 @@ class CustomerArchiveDestruction(models.Model):
         "customer.archive.destruction.line", "register_id", string="Lines", copy=True
     )
     line_count = fields.Integer(compute="_compute_line_count")
-    can_submit = fields.Boolean(compute="_compute_can_actions")
-    can_approve = fields.Boolean(compute="_compute_can_actions")
-    can_done = fields.Boolean(compute="_compute_can_actions")
-    can_draft = fields.Boolean(compute="_compute_can_actions")
-    can_cancel = fields.Boolean(compute="_compute_can_actions")
+    can_submit = fields.Boolean(compute="_compute_workflow_can")
+    can_approve = fields.Boolean(compute="_compute_workflow_can")
+    can_done = fields.Boolean(compute="_compute_workflow_can")
+    can_draft = fields.Boolean(compute="_compute_workflow_can")
+    can_cancel = fields.Boolean(compute="_compute_workflow_can")
 
     @api.depends("line_ids")
     def _compute_line_count(self):
         for register in self:
             register.line_count = len(register.line_ids)
 
-    @api.depends("state", "user_id")
-    @api.depends_context("uid")
-    def _compute_can_actions(self):
-        user = self.env.user
-        is_officer = user.has_group(OFFICER)
-        is_manager = user.has_group(MANAGER)
+    @api.depends("panel_ids", "approved_user_ids")
+    def _compute_pending_user_ids(self):
         for register in self:
-            state = register.state
-            register.can_submit = is_officer and state == "draft"
-            register.can_approve = is_manager and state == "to_approve" and register.user_id != user
-            register.can_done = is_officer and state == "approved"
-            register.can_draft = is_officer and state in ("to_approve", "approved", "cancelled")
-            register.can_cancel = is_officer and state in OPEN_STATES
+            register.pending_user_ids = register.panel_ids - register.approved_user_ids
+
+    def _workflow_can_depends(self):
+        return ["state", "user_id", "panel_ids", "approved_user_ids", "line_ids", "reason"]
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if not self.env.su and (
-                (WORKFLOW_FIELDS - {"state"}) & vals.keys() or vals.get("state", "draft") != "draft"
-            ):
-                raise AccessError(self._workflow_field_error())
-            if vals.get("name", "/") == "/":
-                # sudo: the numbering sequence is ours, not the user's to read.
-                vals["name"] = (
-                    self.env["ir.sequence"].sudo().next_by_code("customer.archive.destruction")
-                    or "/"
-                )
+            if vals.get("user_id", self.env.uid) != self.env.uid and not self.env.su:
+                raise AccessError(self.env._("You prepare registers in your own name only."))
+            vals["name"] = self._next_number("customer.archive.destruction")
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_not_done()
-        if not self.env.su:
-            if WORKFLOW_FIELDS & vals.keys():
-                raise AccessError(self._workflow_field_error())
+        self._workflow_check_write(vals)
+        if not door_open(self._name):
             self._check_draft()
         return super().write(vals)
 
     def unlink(self):
         self._check_not_done()
-        if not self.env.su and any(
-            register.state not in ("draft", "cancelled") for register in self
-        ):
+        if any(register.state not in ("draft", "cancelled") for register in self):
             raise UserError(self.env._("Only draft or cancelled registers can be deleted."))
         return super().unlink()
-
-    def _workflow_field_error(self):
-        return self.env._("The state of a destruction register changes through its buttons only.")
 
     def _check_not_done(self):
         """A destroyed register is kept permanently (永久保存), unchanged, whoever asks."""
@@ -156,97 +172,124 @@ class CustomerArchiveDestruction(models.Model):
                 self.env._("Only draft destruction registers can be changed; reset it to draft.")
             )
 
-    def _check_rights(self, group, message):
-        if not self.env.user.has_group(group):
-            raise AccessError(message)
+    # ------------------------------------------------------------ workflow
+    def _rule_complete(self):
+        """A register goes to the panel with lines, a reason and a panel that has a
+        manager besides the one who submits it, who is not on the panel himself."""
+        if not self.line_ids:
+            return UserError(self.env._("Register %(register)s has no lines.", register=self.name))
+        if not (self.reason or "").strip():
+            return UserError(self.env._("State why these files are destroyed."))
+        if self.env.user in self.panel_ids:
+            return UserError(
+                self.env._(
+                    "You prepare register %(register)s: you cannot be on its review panel.",
+                    register=self.name,
+                )
+            )
+        if not any(member._has_group(MANAGER) for member in self.panel_ids):
+            return UserError(
+                self.env._(
+                    "The review panel of register %(register)s needs at least one archive manager.",
+                    register=self.name,
+                )
+            )
+        return False
+
+    def _rule_pending_panel_member(self):
+        if self.env.user not in self.panel_ids:
+            return self.env._(
+                "Only a member of the review panel of register %(register)s may approve it.",
+                register=self.name,
+            )
+        if self.env.user in self.approved_user_ids:
+            return UserError(
+                self.env._("You already approved register %(register)s.", register=self.name)
+            )
+        if self.env.user == self.user_id:
+            return self.env._(
+                "You prepared register %(register)s; the panel approves it.",
+                register=self.name,
+            )
+        return False
 
     def action_submit(self):
-        self._check_rights(OFFICER, self.env._("Only an archive officer may submit a register."))
-        for register in self:
-            if register.state != "draft":
-                raise UserError(self.env._("Only draft registers can be submitted."))
-            if not register.line_ids:
-                raise UserError(
-                    self.env._("Register %(register)s has no lines.", register=register.name)
-                )
-            if not (register.reason or "").strip():
-                raise UserError(self.env._("State why these files are destroyed."))
-        self.line_ids._check_destroyable()
-        self._action_submit()
+        self._workflow_run("submit")
         return True
 
     def _action_submit(self):
-        # sudo: workflow fields are written by the workflow only, rights checked above.
-        self.sudo().write({"state": "to_approve", "user_id": self.env.uid})
+        self.line_ids._check_destroyable()
+        self._workflow_write({"state": "to_approve", "user_id": self.env.uid})
+        for register in self:
+            for member in register.panel_ids:
+                register.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._(
+                        "Approve destruction register %(register)s", register=register.name
+                    ),
+                    user_id=member.id,
+                )
 
     def action_approve(self):
-        self._check_rights(
-            MANAGER, self.env._("Only an archive manager may approve a destruction register.")
-        )
-        for register in self:
-            if register.state != "to_approve":
-                raise UserError(self.env._("Only submitted registers can be approved."))
-            if register.user_id == self.env.user:
-                raise UserError(
-                    self.env._(
-                        "You prepared register %(register)s; another manager must approve it.",
-                        register=register.name,
-                    )
-                )
-        self.line_ids._check_destroyable()
-        self._action_approve()
+        self._workflow_run("approve")
         return True
 
     def _action_approve(self):
-        # sudo: workflow fields are written by the workflow only, rights checked above.
-        self.sudo().write(
-            {
-                "state": "approved",
-                "approver_id": self.env.uid,
-                "date_approved": fields.Datetime.now(),
+        self.line_ids._check_destroyable()
+        user = self.env.user
+        for register in self:
+            vals = {
+                "approved_user_ids": [fields.Command.link(user.id)],
+                "approver_id": user.id,
             }
-        )
+            if not (register.panel_ids - register.approved_user_ids - user):
+                vals.update(state="approved", date_approved=fields.Datetime.now())
+            register._workflow_write(vals)
+            register.activity_ids.filtered(lambda a: a.user_id == user).action_feedback(
+                feedback=self.env._("Approved.")
+            )
 
     def action_done(self):
         """Destroy what the approved register lists and close it for good."""
-        self._check_rights(
-            OFFICER, self.env._("Only an archive officer may carry out a destruction.")
-        )
-        if any(register.state != "approved" for register in self):
-            raise UserError(self.env._("Only approved registers can be carried out."))
-        self.line_ids._check_destroyable()
-        self._action_done()
+        self._workflow_run("done")
         return True
 
     def _action_done(self):
+        self.line_ids._check_destroyable()
         for register in self:
-            # sudo: a manager approved the destruction; the officer carrying it out may not
+            # sudo: the panel approved the destruction; the officer carrying it out may not
             # see confidential documents or secret archives, and the history goes too.
             register.sudo().line_ids._destroy()
             register.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._("%(count)s item(s) destroyed.", count=len(register.line_ids))
             )
-        # sudo: workflow fields are written by the workflow only, rights checked above.
-        self.sudo().write(
+        self._workflow_write(
             {"state": "done", "done_user_id": self.env.uid, "date_done": fields.Datetime.now()}
         )
 
     def action_draft(self):
-        self._check_rights(OFFICER, self.env._("Only an archive officer may reset a register."))
-        if any(register.state not in ("to_approve", "approved", "cancelled") for register in self):
-            raise UserError(self.env._("Only submitted, approved or cancelled registers go back."))
-        # sudo: workflow fields are written by the workflow only, rights checked above.
-        self.sudo().write({"state": "draft", "approver_id": False, "date_approved": False})
+        self._workflow_run("draft")
         return True
 
+    def _action_draft(self):
+        self._workflow_write(
+            {
+                "state": "draft",
+                "approved_user_ids": [fields.Command.clear()],
+                "approver_id": False,
+                "date_approved": False,
+            }
+        )
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+
     def action_cancel(self):
-        self._check_rights(OFFICER, self.env._("Only an archive officer may cancel a register."))
-        if any(register.state not in OPEN_STATES for register in self):
-            raise UserError(self.env._("A register that is done cannot be cancelled."))
-        # sudo: workflow fields are written by the workflow only, rights checked above.
-        self.sudo().write({"state": "cancelled"})
+        self._workflow_run("cancel")
         return True
+
+    def _action_cancel(self):
+        self._workflow_write({"state": "cancelled"})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
 
     @api.model
     def _cron_propose_destruction(self):

@@ -87,16 +87,18 @@ class CustomerArchiveDestructionLine(models.Model):
             [vals["register_id"] for vals in vals_list if vals.get("register_id")]
         )
         registers._check_not_done()
-        if not self.env.su:
-            registers._check_draft()
+        registers._check_draft()
         lines = super().create(vals_list)
         lines._check_destroyable()
         return lines
 
     def write(self, vals):
         self.register_id._check_not_done()
-        if not self.env.su:
-            self.register_id._check_draft()
+        self.register_id._check_draft()
+        if self._workflow_changed_register(vals):
+            raise UserError(
+                self.env._("A line stays on its register: remove it and add it to the other one.")
+            )
         if vals.keys() & {"kind", "archive_id", "document_id"}:
             if len(self) > 1:
                 return all(line.write(vals) for line in self)
@@ -117,9 +119,13 @@ class CustomerArchiveDestructionLine(models.Model):
 
     def unlink(self):
         self.register_id._check_not_done()
-        if not self.env.su:
-            self.register_id._check_draft()
+        self.register_id._check_draft()
         return super().unlink()
+
+    def _workflow_changed_register(self, vals):
+        return "register_id" in vals and any(
+            line.register_id.id != vals["register_id"] for line in self
+        )
 
     def _check_early_reason_right(self, vals):
         if vals.get("early_reason") and not (self.env.su or self.env.user.has_group(MANAGER)):
@@ -177,7 +183,7 @@ class CustomerArchiveDestructionLine(models.Model):
     @api.model
     def _get_loaned_keys(self, line_vals):
         """Keys of the items in ``line_vals`` that a loan holds (approved or handed out)."""
-        if LOAN_MODEL not in self.env or not line_vals:
+        if not line_vals:
             return set()
         # sudo: a loan the user may not read still holds the files.
         loans = (
@@ -312,4 +318,4 @@ class CustomerArchiveDestructionLine(models.Model):
             attachments.unlink()
             documents.unlink()
         if archives:
-            archives._destroy_content(register)
+            archives._workflow_run("destroy", register)

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 
@@ -50,6 +52,21 @@ class CustomerArchiveDocument(models.Model):
         string="Files",
     )
     note = fields.Text()
+    loan_ids = fields.Many2many(
+        "customer.archive.loan",
+        "customer_archive_loan_document_rel",
+        "document_id",
+        "loan_id",
+        string="Loans",
+    )
+    retention_date = fields.Date(
+        string="Keep Until",
+        compute="_compute_retention_date",
+        store=True,
+        index=True,
+        help="After this date the document may be destroyed. Empty: kept permanently, or "
+        "the relationship with the customer has not ended.",
+    )
 
     @api.depends("date")
     def _compute_year(self):
@@ -63,6 +80,26 @@ class CustomerArchiveDocument(models.Model):
         for document in self:
             document.is_expired = bool(document.valid_until and document.valid_until < today)
 
+    @api.depends(
+        "date",
+        "type_id.retention_years",
+        "type_id.retention_basis",
+        "archive_id.date_relationship_end",
+    )
+    def _compute_retention_date(self):
+        for document in self:
+            document_type = document.type_id
+            start = (
+                document.date
+                if document_type.retention_basis == "document_date"
+                else document.archive_id.date_relationship_end
+            )
+            document.retention_date = (
+                start + relativedelta(years=document_type.retention_years)
+                if start and document_type.retention_years > 0
+                else False
+            )
+
     def _search_is_expired(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
@@ -74,11 +111,17 @@ class CustomerArchiveDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        archive_ids = [vals["archive_id"] for vals in vals_list if vals.get("archive_id")]
+        self.env["customer.archive"].browse(archive_ids)._check_not_destroyed()
         documents = super().create(vals_list)
         documents._attach_files()
         return documents
 
     def write(self, vals):
+        archives = self.archive_id
+        if vals.get("archive_id"):
+            archives |= archives.browse(vals["archive_id"])
+        archives._check_not_destroyed()
         result = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_files()

@@ -16,6 +16,21 @@ class CustomerArchiveDocumentType(models.Model):
         "their valid-until date is shown and checked.",
     )
     description = fields.Text(translate=True)
+    retention_years = fields.Integer(
+        string="Retention (Years)",
+        default=5,
+        help="Years documents of this type are kept before they may be destroyed "
+        "(保存期限); 0 keeps them permanently.",
+    )
+    retention_basis = fields.Selection(
+        [
+            ("relationship_end", "After the Relationship Ends"),
+            ("document_date", "After the Document Date"),
+        ],
+        string="Retention Counted",
+        default="relationship_end",
+        required=True,
+    )
 
     _sql_constraints = [
         (

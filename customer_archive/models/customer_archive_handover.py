@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .customer_archive_workflow_mixin import next_number
+
 
 class CustomerArchiveHandover(models.Model):
     """What moved when an employee handed his customers over (员工调离,客户资料移交).
@@ -59,9 +61,5 @@ class CustomerArchiveHandover(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                # sudo: the numbering sequence is bookkeeping, not for users to read.
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code(
-                    "customer.archive.handover"
-                ) or self.env._("Handover")
+            vals["name"] = next_number(self.env, "customer.archive.handover")
         return super().create(vals_list)

@@ -4,27 +4,28 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
-from .customer_archive import MANAGER, OFFICER
+from .customer_archive import MANAGER, OFFICER, READER
+from .customer_archive_workflow_mixin import Transition, door_open
 
 MAX_DAYS_PARAM = "customer_archive.loan_max_days"
 DEFAULT_MAX_DAYS = 30
 REMIND_DAYS_BEFORE_DUE = 2
 
-# state -> states it may move to
-TRANSITIONS = {
-    "draft": {"submitted", "cancelled"},
-    "submitted": {"approved", "rejected", "cancelled", "draft"},
-    "approved": {"out", "cancelled"},
-    "out": {"returned"},
-    "rejected": {"draft"},
-    "returned": set(),
-    "cancelled": {"draft"},
-}
 # states in which the loan holds its documents (or the paper file)
 HOLDING_STATES = ("approved", "out")
-# set by the workflow only; writing them directly is refused
-WORKFLOW_FIELDS = {"approver_id", "officer_id", "date_out", "date_returned"}
+# what the borrower asks for: changed while the loan is a draft, frozen afterwards
+REQUEST_FIELDS = {
+    "user_id",
+    "archive_id",
+    "document_ids",
+    "purpose",
+    "kind",
+    "scope",
+    "date_start",
+    "date_due",
+}
 
 
 class CustomerArchiveLoan(models.Model):
@@ -32,9 +33,39 @@ class CustomerArchiveLoan(models.Model):
 
     _name = "customer.archive.loan"
     _description = "Customer Archive Loan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    _workflow_transitions = (
+        Transition("submit", ("draft",), "submitted", READER, ("_rule_own_or_officer",)),
+        Transition(
+            "approve",
+            ("submitted",),
+            "approved",
+            OFFICER,
+            ("_rule_not_borrower", "_rule_confidential_by_manager", "_rule_lendable"),
+        ),
+        Transition(
+            "reject",
+            ("submitted",),
+            "rejected",
+            OFFICER,
+            ("_rule_not_borrower", "_rule_confidential_by_manager"),
+        ),
+        Transition("hand_out", ("approved",), "out", OFFICER),
+        Transition("return", ("out",), "returned", OFFICER),
+        Transition(
+            "cancel",
+            ("draft", "submitted", "approved"),
+            "cancelled",
+            READER,
+            ("_rule_own_or_officer",),
+        ),
+        Transition("reset", ("rejected", "cancelled"), "draft", READER, ("_rule_own_or_officer",)),
+    )
+    _workflow_stamped_fields = ("approver_id", "officer_id", "date_out", "date_returned")
+    _workflow_locked_fields = ("name",)
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/")
     user_id = fields.Many2one(
@@ -103,25 +134,29 @@ class CustomerArchiveLoan(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         copy=False,
         tracking=True,
         index=True,
     )
-    approver_id = fields.Many2one("res.users", copy=False, tracking=True)
-    officer_id = fields.Many2one("res.users", string="Handed Out By", copy=False, tracking=True)
-    date_out = fields.Datetime(string="Handed Out On", copy=False)
-    date_returned = fields.Datetime(string="Returned On", copy=False)
+    approver_id = fields.Many2one("res.users", copy=False, readonly=True, tracking=True)
+    officer_id = fields.Many2one(
+        "res.users", string="Handed Out By", copy=False, readonly=True, tracking=True
+    )
+    date_out = fields.Datetime(string="Handed Out On", copy=False, readonly=True)
+    date_returned = fields.Datetime(string="Returned On", copy=False, readonly=True)
     return_condition = fields.Text(string="Condition on Return", copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     summary = fields.Text(compute="_compute_summary")
     hold_ids = fields.One2many("customer.archive.loan.hold", "loan_id")
 
-    can_submit = fields.Boolean(compute="_compute_can_actions")
-    can_approve = fields.Boolean(compute="_compute_can_actions")
-    can_hand_out = fields.Boolean(compute="_compute_can_actions")
-    can_return = fields.Boolean(compute="_compute_can_actions")
-    can_cancel = fields.Boolean(compute="_compute_can_actions")
-    can_reset = fields.Boolean(compute="_compute_can_actions")
+    can_submit = fields.Boolean(compute="_compute_workflow_can")
+    can_approve = fields.Boolean(compute="_compute_workflow_can")
+    can_reject = fields.Boolean(compute="_compute_workflow_can")
+    can_hand_out = fields.Boolean(compute="_compute_workflow_can")
+    can_return = fields.Boolean(compute="_compute_workflow_can")
+    can_cancel = fields.Boolean(compute="_compute_workflow_can")
+    can_reset = fields.Boolean(compute="_compute_workflow_can")
 
     @api.depends("state", "date_due")
     @api.depends_context("date")
@@ -151,21 +186,8 @@ class CustomerArchiveLoan(models.Model):
             ]
             loan.summary = "\n".join(lines)
 
-    @api.depends("state", "user_id", "archive_id.confidentiality")
-    @api.depends_context("uid")
-    def _compute_can_actions(self):
-        user = self.env.user
-        is_officer = user.has_group(OFFICER)
-        for loan in self:
-            own = loan.user_id == user
-            loan.can_submit = loan.state == "draft" and (own or is_officer)
-            loan.can_approve = loan.state == "submitted" and loan._may_approve(user)
-            loan.can_hand_out = loan.state == "approved" and is_officer
-            loan.can_return = loan.state == "out" and is_officer
-            loan.can_cancel = loan.state in ("draft", "submitted", "approved") and (
-                own or is_officer
-            )
-            loan.can_reset = loan.state in ("rejected", "cancelled") and (own or is_officer)
+    def _workflow_can_depends(self):
+        return ["state", "user_id", "archive_id.confidentiality", "archive_id.state"]
 
     @api.constrains("date_start", "date_due")
     def _check_dates(self):
@@ -230,84 +252,69 @@ class CustomerArchiveLoan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                # sudo: borrowers do not read ir.sequence; numbering is ours.
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("customer.archive.loan")
-            if (
-                vals.get("user_id", self.env.uid) != self.env.uid
-                and not self.env.su
-                and not self.env.user.has_group(OFFICER)
-            ):
-                raise AccessError(self.env._("You can only ask for loans in your own name."))
-            if WORKFLOW_FIELDS & vals.keys() or vals.get("state", "draft") != "draft":
-                raise AccessError(self.env._("A loan starts as a draft."))
+            self._check_borrower_right(vals.get("user_id", self.env.uid))
+            vals["name"] = self._next_number("customer.archive.loan")
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            self._check_write(vals)
+        self._check_request_write(vals)
         return super().write(vals)
 
-    def _check_write(self, vals):
-        """Workflow fields change only through the actions; the request itself only
-        while it is a draft, except for what the officer writes on return."""
-        if WORKFLOW_FIELDS & vals.keys() and "state" not in vals:
-            raise AccessError(self.env._("This field is set by the loan workflow."))
-        if "state" in vals:
-            for loan in self:
-                loan._check_transition(vals["state"])
-        if "return_condition" in vals and not self.env.user.has_group(OFFICER):
-            raise AccessError(self.env._("Only an archive officer hands out and checks in."))
-        request_fields = vals.keys() - WORKFLOW_FIELDS - {"state", "return_condition"}
-        if request_fields and any(loan.state != "draft" for loan in self):
+    def _check_borrower_right(self, user_id):
+        """A loan is asked in one's own name; an officer may ask for someone else."""
+        if user_id != self.env.uid and not self.env.user.has_group(OFFICER):
+            raise AccessError(self.env._("You can only ask for loans in your own name."))
+
+    def _check_request_write(self, vals):
+        """The request changes while it is a draft, the borrower only by an officer; the
+        condition on return is the officer's, once the file is out."""
+        if door_open(self._name):
+            return
+        changed = self._workflow_changed_fields(vals, REQUEST_FIELDS)
+        if changed and any(loan.state != "draft" for loan in self):
             raise UserError(self.env._("Only draft loans can be changed."))
+        if "user_id" in changed:
+            self._check_borrower_right(vals["user_id"])
+        if "return_condition" in vals:
+            if not self.env.user.has_group(OFFICER):
+                raise AccessError(self.env._("Only an archive officer hands out and checks in."))
+            if any(loan.state not in ("out", "returned") for loan in self):
+                raise UserError(self.env._("The condition is noted when the file comes back."))
 
-    def _check_transition(self, new_state):
-        self.ensure_one()
-        if new_state not in TRANSITIONS[self.state]:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Loan %(loan)s cannot go from %(from_state)s to %(to_state)s.",
-                    loan=self.name,
-                    from_state=states[self.state],
-                    to_state=states[new_state],
-                )
-            )
-        user = self.env.user
-        is_officer = user.has_group(OFFICER)
-        if new_state in ("approved", "rejected") and not self._may_approve(user):
-            if self.user_id == user:
-                raise AccessError(self.env._("You cannot approve or reject your own loan."))
-            if self.archive_id.sudo().confidentiality == "confidential":
-                raise AccessError(
-                    self.env._(
-                        "Only an archive manager may decide on loans of confidential archives."
-                    )
-                )
-            raise AccessError(self.env._("Only an archive officer may decide on loans."))
-        if new_state in ("out", "returned") and not is_officer:
-            raise AccessError(self.env._("Only an archive officer hands out and checks in."))
-        if (
-            new_state in ("submitted", "cancelled", "draft")
-            and self.user_id != user
-            and not is_officer
+    # ------------------------------------------------------------ workflow
+    def _rule_own_or_officer(self):
+        if self.user_id != self.env.user and not self.env.user.has_group(OFFICER):
+            return self.env._("This loan is not yours.")
+        return False
+
+    def _rule_not_borrower(self):
+        if self.user_id == self.env.user:
+            return self.env._("You cannot approve or reject your own loan.")
+        return False
+
+    def _rule_confidential_by_manager(self):
+        # sudo: only the confidentiality of the archive is looked at.
+        if self.archive_id.sudo().confidentiality == "confidential" and not (
+            self.env.su or self.env.user.has_group(MANAGER)
         ):
-            raise AccessError(self.env._("This loan is not yours."))
+            return self.env._(
+                "Only an archive manager may decide on loans of confidential archives."
+            )
+        return False
 
-    def _may_approve(self, user):
-        """Officers decide on normal archives, managers on confidential ones; never the
-        borrower on his own loan."""
-        if self.user_id == user:
-            return False
-        if self.archive_id.sudo().confidentiality == "confidential":
-            return user.has_group(MANAGER)
-        return user.has_group(OFFICER)
+    def _rule_lendable(self):
+        try:
+            self._check_archive_lendable()
+        except ValidationError as error:
+            return UserError(error.args[0])
+        return False
 
     def action_submit(self):
-        for loan in self:
-            loan._check_archive_lendable()
-        self.write({"state": "submitted"})
+        self._workflow_run("submit")
+        return True
+
+    def _action_submit(self):
+        self._workflow_write({"state": "submitted"})
         for loan in self:
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_approval",
@@ -315,14 +322,14 @@ class CustomerArchiveLoan(models.Model):
                 self.env._("Approve loan %(loan)s", loan=loan.name),
             )
         self._note_on_archive(self.env._("Loan requested"))
-        return True
 
     def action_approve(self):
-        for loan in self:
-            loan._check_transition("approved")
-            loan._check_archive_lendable()
+        self._workflow_run("approve")
+        return True
+
+    def _action_approve(self):
         self._hold_documents()
-        self.write({"state": "approved", "approver_id": self.env.uid})
+        self._workflow_write({"state": "approved", "approver_id": self.env.uid})
         self.activity_feedback(["customer_archive.mail_activity_type_loan_approval"])
         for loan in self:
             loan._schedule_activity(
@@ -331,27 +338,33 @@ class CustomerArchiveLoan(models.Model):
                 self.env._("Hand out loan %(loan)s", loan=loan.name),
             )
         self._note_on_archive(self.env._("Loan approved"))
-        return True
 
     def action_reject(self):
-        self.write({"state": "rejected", "approver_id": self.env.uid})
+        self._workflow_run("reject")
+        return True
+
+    def _action_reject(self):
+        self._workflow_write({"state": "rejected", "approver_id": self.env.uid})
         self.activity_unlink(["customer_archive.mail_activity_type_loan_approval"])
         self._note_on_archive(self.env._("Loan rejected"))
-        return True
 
     def action_hand_out(self):
-        self.write({"state": "out", "officer_id": self.env.uid, "date_out": fields.Datetime.now()})
-        self.activity_feedback(["customer_archive.mail_activity_type_loan_handout"])
-        self._note_on_archive(self.env._("Handed out"))
+        self._workflow_run("hand_out")
         return True
 
+    def _action_hand_out(self):
+        self._workflow_write(
+            {"state": "out", "officer_id": self.env.uid, "date_out": fields.Datetime.now()}
+        )
+        self.activity_feedback(["customer_archive.mail_activity_type_loan_handout"])
+        self._note_on_archive(self.env._("Handed out"))
+
     def action_return(self):
-        for loan in self:
-            if loan.state != "out":
-                raise UserError(
-                    self.env._("Loan %(loan)s is not out: it cannot be returned.", loan=loan.name)
-                )
-        self.write({"state": "returned", "date_returned": fields.Datetime.now()})
+        self._workflow_run("return")
+        return True
+
+    def _action_return(self):
+        self._workflow_write({"state": "returned", "date_returned": fields.Datetime.now()})
         self._release_documents()
         self.activity_unlink(
             [
@@ -360,10 +373,13 @@ class CustomerArchiveLoan(models.Model):
             ]
         )
         self._note_on_archive(self.env._("Returned"))
-        return True
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self._workflow_run("cancel")
+        return True
+
+    def _action_cancel(self):
+        self._workflow_write({"state": "cancelled"})
         self._release_documents()
         self.activity_unlink(
             [
@@ -372,11 +388,13 @@ class CustomerArchiveLoan(models.Model):
             ]
         )
         self._note_on_archive(self.env._("Loan cancelled"))
-        return True
 
     def action_reset(self):
-        self.write({"state": "draft"})
+        self._workflow_run("reset")
         return True
+
+    def _action_reset(self):
+        self._workflow_write({"state": "draft", "approver_id": False})
 
     def _default_approver(self):
         """Who is asked to approve: the keeper for a normal archive, a manager for a
@@ -423,8 +441,17 @@ class CustomerArchiveLoan(models.Model):
             )
 
     def _hold_documents(self):
-        """Reserve the documents (or the whole paper file) of the loans: the database
-        refuses a second hold, so two approvals racing cannot both succeed."""
+        """Reserve the documents (or the whole paper file) of the loans.
+
+        The archives are locked first, so approvals of the same archive take their
+        turns and each sees the holds of the one before; the unique indexes of the
+        holds refuse a second hold should anything slip past."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM customer_archive WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                tuple(self.archive_id.ids),
+            )
+        )
         Hold = self.env["customer.archive.loan.hold"].sudo()
         vals_list = []
         for loan in self:
@@ -517,93 +544,3 @@ class CustomerArchiveLoan(models.Model):
 
     def action_print_slip(self):
         return self.env.ref("customer_archive.customer_archive_loan_report").report_action(self)
-
-
-class CustomerArchive(models.Model):
-    _inherit = "customer.archive"
-
-    loan_ids = fields.One2many("customer.archive.loan", "archive_id", string="Loans")
-    loan_count = fields.Integer(compute="_compute_loan_state")
-    is_out = fields.Boolean(
-        string="Out on Loan",
-        compute="_compute_loan_state",
-        help="A loan of this archive is handed out and not yet returned.",
-    )
-
-    @api.depends("loan_ids.state")
-    def _compute_loan_state(self):
-        # sudo: whether the file is out is known to whoever may read the archive,
-        # even if he may not read the loans of others.
-        groups = (
-            self.env["customer.archive.loan"]
-            .sudo()
-            ._read_group([("archive_id", "in", self.ids)], ["archive_id", "state"], ["__count"])
-        )
-        counts, out = {}, set()
-        for archive, state, count in groups:
-            counts[archive.id] = counts.get(archive.id, 0) + count
-            if state == "out":
-                out.add(archive.id)
-        for archive in self:
-            archive.loan_count = counts.get(archive.id, 0)
-            archive.is_out = archive.id in out
-
-    def action_request_loan(self):
-        self.ensure_one()
-        return self.env["customer.archive.loan"]._action_new_loan(self)
-
-    def action_view_loans(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_archive.customer_archive_loan_action"
-        )
-        action["domain"] = [("archive_id", "=", self.id)]
-        action["context"] = {"default_archive_id": self.id}
-        return action
-
-
-class CustomerArchiveDocument(models.Model):
-    _inherit = "customer.archive.document"
-
-    loan_ids = fields.Many2many(
-        "customer.archive.loan",
-        "customer_archive_loan_document_rel",
-        "document_id",
-        "loan_id",
-        string="Loans",
-    )
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def action_request_customer_archive_loan(self):
-        """Ask to borrow the archive of this customer, from the partner form."""
-        self.ensure_one()
-        # sudo: the reader asking to borrow an archive usually cannot read it yet.
-        archive = (
-            self.env["customer.archive"]
-            .sudo()
-            .search([("partner_id", "=", self.commercial_partner_id.id)], limit=1)
-        )
-        if not archive:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has no archive to borrow.",
-                    partner=self.commercial_partner_id.display_name,
-                )
-            )
-        return self.env["customer.archive.loan"]._action_new_loan(archive)
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    customer_archive_loan_max_days = fields.Integer(
-        string="Maximum Loan Days", config_parameter=MAX_DAYS_PARAM, default=DEFAULT_MAX_DAYS
-    )
-
-    @api.constrains("customer_archive_loan_max_days")
-    def _check_customer_archive_loan_max_days(self):
-        if any(settings.customer_archive_loan_max_days < 1 for settings in self):
-            raise ValidationError(self.env._("A loan must be allowed to last at least one day."))

@@ -29,23 +29,20 @@ class CustomerArchiveLoanHold(models.Model):
         )
 
     def _check_free(self, vals_list):
-        """Say clearly what is already lent, before the unique indexes would refuse."""
-        document_ids = [vals["document_id"] for vals in vals_list if vals.get("document_id")]
-        archive_ids = [vals["archive_id"] for vals in vals_list]
-        taken = self.search(
-            [
-                "|",
-                ("document_id", "in", document_ids),
-                "&",
-                ("document_id", "=", False),
-                ("archive_id", "in", archive_ids),
-            ]
-        )
-        if taken:
-            raise UserError(
-                self.env._(
-                    "Already lent on loan %(loan)s: %(what)s.",
-                    loan=taken[0].loan_id.name,
-                    what=taken[0].document_id.name or taken[0].archive_id.name,
-                )
-            )
+        """Say clearly what is already lent, before the unique indexes would refuse: a
+        document is lent once, and a whole archive excludes any of its documents and the
+        other way round."""
+        holds = self.search([("archive_id", "in", [vals["archive_id"] for vals in vals_list])])
+        for vals in vals_list:
+            for hold in holds.filtered(lambda h, v=vals: h.archive_id.id == v["archive_id"]):
+                wanted = vals.get("document_id")
+                if not wanted or not hold.document_id or hold.document_id.id == wanted:
+                    raise UserError(
+                        self.env._(
+                            "Already lent on loan %(loan)s: %(what)s.",
+                            loan=hold.loan_id.name,
+                            what=hold.archive_id.name
+                            if not hold.document_id or not wanted
+                            else hold.archive_id.name + " / " + hold.document_id.name,
+                        )
+                    )

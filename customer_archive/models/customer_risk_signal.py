@@ -8,26 +8,20 @@ for the manager named by the company's classification policy.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .customer_archive import MANAGER, READER
-
-
-class CustomerRiskSignalType(models.Model):
-    _name = "customer.risk.signal.type"
-    _description = "Customer Risk Signal Type"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    description = fields.Text(translate=True)
-    active = fields.Boolean(default=True)
+from .customer_archive import MANAGER
+from .customer_archive_workflow_mixin import Transition
 
 
 class CustomerRiskSignal(models.Model):
     _name = "customer.risk.signal"
     _description = "Customer Risk Signal"
-    _inherit = ["mail.thread"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    _workflow_transitions = (Transition("resolve", ("open",), "resolved", MANAGER),)
+    # who reported it: the user who flags it, nobody else
+    _workflow_locked_fields = ("user_id",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -53,17 +47,11 @@ class CustomerRiskSignal(models.Model):
         [("open", "Open"), ("resolved", "Resolved")],
         default="open",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
     )
-    can_resolve = fields.Boolean(compute="_compute_can_resolve")
-
-    @api.depends("state")
-    @api.depends_context("uid")
-    def _compute_can_resolve(self):
-        is_manager = self.env.user.has_group(MANAGER)
-        for signal in self:
-            signal.can_resolve = is_manager and signal.state == "open"
+    can_resolve = fields.Boolean(compute="_compute_workflow_can")
 
     @api.depends("partner_id", "type_id")
     def _compute_display_name(self):
@@ -75,23 +63,22 @@ class CustomerRiskSignal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("user_id", self.env.uid) != self.env.uid and not self.env.su:
+                raise AccessError(self.env._("You can only report risk signals yourself."))
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
-            vals.pop("state", None)  # a signal starts open
         signals = super().create(vals_list)
         signals._schedule_manager_activity()
         return signals
 
     def action_resolve(self):
         """The manager closes the signal; the watch ends with the last open one."""
-        if not self.env.user.has_group(MANAGER):
-            raise AccessError(self.env._("Only archive managers may resolve risk signals."))
-        self.filtered(lambda signal: signal.state == "open")._action_resolve()
+        self._workflow_run("resolve")
         return True
 
     def _action_resolve(self):
-        self.write({"state": "resolved"})
+        self._workflow_write({"state": "resolved"})
         still_watched = self.partner_id.filtered("customer_under_watch")
         # sudo: the manager closes the review activity whoever it was assigned to
         activities = (
@@ -135,27 +122,4 @@ class CustomerRiskSignal(models.Model):
                 user_id=(manager or self.env.user).id,
                 summary=self.env._("Risk signal: %(signal)s", signal=signal.type_id.display_name),
                 note=signal.note or "",
-            )
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    customer_risk_signal_ids = fields.One2many(
-        "customer.risk.signal", "partner_id", string="Risk Signals", groups=READER
-    )
-    customer_under_watch = fields.Boolean(
-        string="Under Watch",
-        compute="_compute_customer_under_watch",
-        store=True,
-        tracking=True,
-        groups=READER,
-        help="At least one danger signal of arrears is open on this customer.",
-    )
-
-    @api.depends("customer_risk_signal_ids.state")
-    def _compute_customer_under_watch(self):
-        for partner in self:
-            partner.customer_under_watch = any(
-                signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
             )

@@ -16,3 +16,13 @@ class ResCompany(models.Model):
         help="Years an archive is kept at least after the relationship with the customer "
         "ended, before it is proposed for destruction.",
     )
+    customer_archive_destruction_panel_ids = fields.Many2many(
+        "res.users",
+        "res_company_customer_archive_panel_rel",
+        "company_id",
+        "user_id",
+        string="Destruction Review Panel",
+        domain="[('share', '=', False)]",
+        help="Who approves destruction registers (会审) by default: every member approves, "
+        "and at least one of them is an archive manager.",
+    )

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .customer_archive_loan import DEFAULT_MAX_DAYS, MAX_DAYS_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -10,3 +13,14 @@ class ResConfigSettings(models.TransientModel):
     customer_archive_retention_years = fields.Integer(
         related="company_id.customer_archive_retention_years", readonly=False
     )
+    customer_archive_destruction_panel_ids = fields.Many2many(
+        related="company_id.customer_archive_destruction_panel_ids", readonly=False
+    )
+    customer_archive_loan_max_days = fields.Integer(
+        string="Maximum Loan Days", config_parameter=MAX_DAYS_PARAM, default=DEFAULT_MAX_DAYS
+    )
+
+    @api.constrains("customer_archive_loan_max_days")
+    def _check_customer_archive_loan_max_days(self):
+        if any(settings.customer_archive_loan_max_days < 1 for settings in self):
+            raise ValidationError(self.env._("A loan must be allowed to last at least one day."))

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .customer_archive import CONFIDENTIALITY, OFFICER, READER
+from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, OFFICER, READER
+from .customer_archive_workflow_mixin import door_open
 
 
 class ResPartner(models.Model):
@@ -17,6 +18,7 @@ class ResPartner(models.Model):
             ("draft", "Draft"),
             ("active", "Active"),
             ("closed", "Closed"),
+            ("destroyed", "Destroyed"),
         ],
         string="Archive State",
         compute="_compute_customer_archive_state",
@@ -55,6 +57,18 @@ class ResPartner(models.Model):
         groups=READER,
     )
 
+    customer_risk_signal_ids = fields.One2many(
+        "customer.risk.signal", "partner_id", string="Risk Signals", groups=READER
+    )
+    customer_under_watch = fields.Boolean(
+        string="Under Watch",
+        compute="_compute_customer_under_watch",
+        store=True,
+        tracking=True,
+        groups=READER,
+        help="At least one danger signal of arrears is open on this customer.",
+    )
+
     @api.depends("customer_archive_ids.state", "commercial_partner_id")
     def _compute_customer_archive_state(self):
         archives = (
@@ -86,6 +100,46 @@ class ResPartner(models.Model):
             partner.customer_archive_date_open = archive.date_open
             partner.customer_archive_document_count = archive.document_count
             partner.customer_archive_location_id = archive.location_id
+
+    @api.depends("customer_risk_signal_ids.state")
+    def _compute_customer_under_watch(self):
+        for partner in self:
+            partner.customer_under_watch = any(
+                signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
+            )
+
+    def write(self, vals):
+        if "name" in vals:
+            self._check_registered_name(vals["name"])
+        return super().write(vals)
+
+    def _check_registered_name(self, name):
+        """The name of a customer with an opened dossier is registration data: it changes
+        by an approved correction request only."""
+        if door_open("customer.archive", CORRECTION_DOOR):
+            return
+        renamed = self.filtered(lambda partner: (partner.name or "") != (name or ""))
+        if not renamed:
+            return
+        # sudo: the lock holds whether or not the user may read the dossier.
+        archive = (
+            self.env["customer.archive"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("partner_id", "in", renamed.ids), ("state", "in", ("active", "closed"))],
+                limit=1,
+            )
+        )
+        if archive:
+            raise UserError(
+                self.env._(
+                    "The name of %(partner)s is registration data of its archive "
+                    "%(archive)s. Request a correction to change it.",
+                    partner=archive.partner_id.name,
+                    archive=archive.name,
+                )
+            )
 
     def action_open_customer_archive(self):
         """Smart button: open the dossier, or start one for an officer."""
@@ -120,3 +174,21 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "context": {"default_partner_id": partner.id},
         }
+
+    def action_request_customer_archive_loan(self):
+        """Ask to borrow the archive of this customer, from the partner form."""
+        self.ensure_one()
+        # sudo: the reader asking to borrow an archive usually cannot read it yet.
+        archive = (
+            self.env["customer.archive"]
+            .sudo()
+            .search([("partner_id", "=", self.commercial_partner_id.id)], limit=1)
+        )
+        if not archive:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no archive to borrow.",
+                    partner=self.commercial_partner_id.display_name,
+                )
+            )
+        return self.env["customer.archive.loan"]._action_new_loan(archive)

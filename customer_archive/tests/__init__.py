@@ -12,5 +12,6 @@ from . import (
     test_customer_classification,
     test_odoo_partner,
     test_res_partner,
+    test_workflow_doors,
     test_zh_cn_translation,
 )

@@ -113,6 +113,29 @@ class CustomerArchiveCase(TransactionCase):
         cls.env.flush_all()
         cls.env.cr.flush()
 
+    def web_create(self, model, user, values, context=None):
+        """Create a record as the web client saves a new form: every field of the form
+        view is sent with its default, falsy ones included, then ``values`` on top."""
+        Model = self.env[model].with_user(user).with_context(**(context or {}))
+        view_fields = Model.get_views([(False, "form")])["models"][model]["fields"]
+        names = [
+            name
+            for name in view_fields
+            if name != "id" and Model._fields[name].store and not Model._fields[name].compute
+        ]
+        defaults = Model.onchange({}, [], {name: {} for name in names})["value"]
+        vals = {}
+        for name in names:
+            value = defaults.get(name, False)
+            if isinstance(value, dict):  # a many2one as the client reads it
+                value = value.get("id", False)
+            if Model._fields[name].type in ("one2many", "many2many"):
+                value = value or []
+            vals[name] = value
+        vals.update(values)
+        [record] = Model.web_save(vals, {"id": {}})
+        return Model.browse(record["id"])
+
     def approved_loan(self, archive, documents=None, purpose="核对合同条款"):
         """A week's full consultation of the archive (or of some of its documents),
         asked by ``reader`` and approved by ``officer``."""

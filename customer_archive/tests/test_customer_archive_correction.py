@@ -25,7 +25,8 @@ class CorrectionCase(CustomerArchiveCase):
             name="钱丽",
             **user_values,
         )
-        cls.archive_own.write({"state": "active", "registered_capital": 1000000})
+        cls.archive_own.write({"registered_capital": 1000000})
+        cls.archive_own.action_activate()
         cls.new_code = make_credit_code(77)
 
     def _request(self, user=None, **values):
@@ -47,24 +48,37 @@ class TestCustomerArchiveCorrection(CorrectionCase):
             {"legal_representative": "陈建国"},
             {"credit_code": self.new_code},
             {"registered_capital": 2000000},
-            {"name": "KH-1999-00001"},
         ):
             with self.assertRaises(UserError) as caught:
                 archive.write(vals)
             self.assertIn("correction", str(caught.exception))
+        with self.assertRaises(AccessError):
+            archive.write({"name": "KH-1999-00001"})
         self.assertEqual(self.archive_own.legal_representative, "刘海燕")
         self.assertEqual(self.archive_own.registered_capital, 1000000)
 
     def test_unlocked_writes_still_allowed(self):
-        """Other fields, unchanged values, draft archives and managers are not locked."""
+        """Other fields, unchanged values and draft archives are not locked; managers and
+        the superuser are: registration data changes by correction only."""
         self.archive_own.with_user(self.officer).write(
             {"market_region": "华东", "legal_representative": "刘海燕"}
         )
         self.assertEqual(self.archive_own.market_region, "华东")
         self.archive_kept.with_user(self.officer).write({"legal_representative": "王明"})
         self.assertEqual(self.archive_kept.legal_representative, "王明")
-        self.archive_own.with_user(self.manager).write({"legal_representative": "陈建国"})
-        self.assertEqual(self.archive_own.legal_representative, "陈建国")
+        for archive in (self.archive_own.with_user(self.manager), self.archive_own.sudo()):
+            with self.assertRaises(UserError):
+                archive.write({"legal_representative": "陈建国"})
+        self.assertEqual(self.archive_own.legal_representative, "刘海燕")
+
+    def test_closing_does_not_unlock(self):
+        """Closing a dossier, editing its credit code and reopening it is refused: the
+        registration stays locked in every state but draft."""
+        self.archive_own.with_user(self.officer).action_close()
+        with self.assertRaises(UserError):
+            self.archive_own.with_user(self.manager).write({"credit_code": self.new_code})
+        self.archive_own.with_user(self.officer).action_reopen()
+        self.assertNotEqual(self.archive_own.credit_code, self.new_code)
 
     def test_customer_name_locked_for_active_archive(self):
         """The customer's name cannot be changed outside a correction by a non-manager."""
@@ -77,7 +91,7 @@ class TestCustomerArchiveCorrection(CorrectionCase):
     def test_request_keeps_old_and_new_values(self):
         """A request keeps the current values, the new ones and the reason."""
         request = self._request(new_credit_code=self.new_code.lower())
-        self.assertEqual(request.state, "to_approve")
+        self.assertEqual(request.state, "to_check")
         self.assertEqual(request.user_id, self.reader)
         self.assertEqual(request.old_legal_representative, "刘海燕")
         self.assertEqual(request.new_legal_representative, "陈建国")
@@ -93,6 +107,8 @@ class TestCustomerArchiveCorrection(CorrectionCase):
             new_partner_name="上海浦江国际贸易有限公司", new_registered_capital=3000000
         )
         archive = self.archive_own.with_context(tracking_disable=False)
+        request.with_user(self.officer).action_check()
+        self.assertEqual((request.state, request.checker_id), ("checked", self.officer))
         request.with_user(self.manager).with_context(tracking_disable=False).action_approve()
         self.env.flush_all()
         self.env.cr.flush()
@@ -119,21 +135,32 @@ class TestCustomerArchiveCorrection(CorrectionCase):
         self.assertEqual(self.archive_own.legal_representative, "刘海燕")
 
     def test_wrong_deciders_refused(self):
-        """Readers and officers cannot decide; a manager cannot decide his own request."""
+        """审核 by an officer, 审批 by a manager: readers do neither, an officer does not
+        approve, nobody checks or decides his own request, the checker does not approve."""
         request = self._request()
+        with self.assertRaises(AccessError):
+            request.with_user(self.reader).action_check()
+        with self.assertRaises(UserError):  # not checked yet
+            request.with_user(self.manager).action_approve()
+        request.with_user(self.officer).action_check()
         for user in (self.reader, self.officer):
             with self.assertRaises(AccessError):
                 request.with_user(user).action_approve()
             with self.assertRaises(AccessError):
                 request.with_user(user).action_reject()
         own = self._request(user=self.manager)
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
+            own.with_user(self.manager).action_check()
+        own.with_user(self.manager2).action_check()
+        with self.assertRaises(AccessError):
             own.with_user(self.manager).action_approve()
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
+            own.with_user(self.manager2).action_approve()  # he checked it
+        with self.assertRaises(AccessError):
             own.with_user(self.manager).action_reject()
-        self.assertEqual((request | own).sudo().mapped("state"), ["to_approve", "to_approve"])
+        self.assertEqual((request | own).sudo().mapped("state"), ["checked", "checked"])
         self.assertEqual(self.archive_own.legal_representative, "刘海燕")
-        own.with_user(self.manager2).action_approve()
+        request.with_user(self.manager2).action_approve()
         self.assertEqual(self.archive_own.legal_representative, "陈建国")
 
     def test_request_cannot_be_forged(self):
@@ -145,7 +172,10 @@ class TestCustomerArchiveCorrection(CorrectionCase):
             request.with_user(self.reader).write({"new_legal_representative": "别人"})
         with self.assertRaises(AccessError):
             request.with_user(self.manager).write({"state": "approved"})
-        self.assertEqual(request.state, "to_approve")
+        with self.assertRaises(AccessError):
+            request.sudo().write({"approver_id": self.manager.id})
+        self.assertEqual(request.state, "to_check")
+        self.assertFalse(request.approver_id)
 
     def test_bad_requests_refused(self):
         """A request needs a reason and a change, and a valid credit code."""
@@ -166,7 +196,10 @@ class TestCustomerArchiveCorrection(CorrectionCase):
     def test_stale_request_refused(self):
         """A request whose old values no longer match the archive cannot be approved."""
         request = self._request()
-        self.archive_own.with_user(self.manager).write({"legal_representative": "黄志强"})
+        request.with_user(self.officer).action_check()
+        first = self._request(user=self.officer, new_legal_representative="黄志强")
+        first.with_user(self.manager2).action_check()
+        first.with_user(self.manager).action_approve()
         with self.assertRaises(UserError):
             request.with_user(self.manager).action_approve()
         self.assertEqual(self.archive_own.legal_representative, "黄志强")
@@ -205,11 +238,14 @@ class TestCustomerArchiveCorrectionRpc(CorrectionCase, CustomerArchiveRpcCase):
             },
         )
         with self.assertRpcFault():
+            self.rpc(self.reader, model, "action_check", [request_id])
+        with self.assertRpcFault():
+            self.rpc(self.reader, model, "write", [request_id], {"state": "approved"})
+        self.rpc(self.officer, model, "action_check", [request_id])
+        with self.assertRpcFault():
             self.rpc(self.reader, model, "action_approve", [request_id])
         with self.assertRpcFault():
             self.rpc(self.officer, model, "action_approve", [request_id])
-        with self.assertRpcFault():
-            self.rpc(self.reader, model, "write", [request_id], {"state": "approved"})
         own_id = self.rpc(
             self.manager,
             model,
@@ -220,7 +256,10 @@ class TestCustomerArchiveCorrectionRpc(CorrectionCase, CustomerArchiveRpcCase):
                 "reason": "增资",
             },
         )
-        with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
+        with self.assertRpcFault():
+            self.rpc(self.manager, model, "action_check", [own_id])
+        self.rpc(self.officer, model, "action_check", [own_id])
+        with self.assertRpcFault():
             self.rpc(self.manager, model, "action_approve", [own_id])
         self.env.invalidate_all()
         self.assertEqual(self.archive_own.legal_representative, "刘海燕")

@@ -22,7 +22,7 @@ class DestructionCase(CustomerArchiveCase):
         super().setUpClass()
         user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
         cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
-        (cls.archive_own | cls.archive_other).write({"state": "active"})
+        (cls.archive_own | cls.archive_other).action_activate()
         cls.archive_other.date_relationship_end = "2015-06-30"
         Document = cls.env["customer.archive.document"]
         cls.visit = Document.create(
@@ -56,7 +56,13 @@ class DestructionCase(CustomerArchiveCase):
         )
 
     def _register(self, lines, user=None, **values):
-        vals = {"reason": "保存期满", "line_ids": [Command.create(line) for line in lines]}
+        """A draft register of ``lines``, prepared by ``user`` (the officer), to be
+        approved by the panel ``manager``."""
+        vals = {
+            "reason": "保存期满",
+            "line_ids": [Command.create(line) for line in lines],
+            "panel_ids": [Command.set(self.manager.ids)],
+        }
         vals.update(values)
         return self.env["customer.archive.destruction"].with_user(user or self.officer).create(vals)
 
@@ -226,12 +232,14 @@ class TestCustomerArchiveDestruction(DestructionCase):
 
     @freeze_time(TODAY)
     def test_approving_own_register_refused(self):
-        """The manager who submitted a register cannot approve it; another manager can."""
+        """The manager who submitted a register cannot approve it; the panel's manager can."""
         register = self._register(
-            [{"kind": "archive", "archive_id": self.archive_other.id}], user=self.manager
+            [{"kind": "archive", "archive_id": self.archive_other.id}],
+            user=self.manager,
+            panel_ids=[Command.set(self.manager2.ids)],
         )
         register.action_submit()
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             register.action_approve()
         with self.assertRaises(AccessError):
             register.with_user(self.officer).action_approve()
@@ -301,7 +309,9 @@ class TestCustomerArchiveDestructionRpc(DestructionCase, CustomerArchiveRpcCase)
         """Over RPC an officer cannot approve or force the state; the submitter cannot
         approve his own register."""
         register = self._register(
-            [{"kind": "archive", "archive_id": self.archive_other.id}], user=self.manager
+            [{"kind": "archive", "archive_id": self.archive_other.id}],
+            user=self.manager,
+            panel_ids=[Command.set(self.manager2.ids)],
         )
         register.action_submit()
         model = "customer.archive.destruction"
@@ -309,7 +319,7 @@ class TestCustomerArchiveDestructionRpc(DestructionCase, CustomerArchiveRpcCase)
             self.rpc(self.officer, model, "action_approve", register.ids)
         with self.assertRpcFault():
             self.rpc(self.officer, model, "write", register.ids, {"state": "approved"})
-        with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
+        with self.assertRpcFault():
             self.rpc(self.manager, model, "action_approve", register.ids)
         self.env.invalidate_all()
         self.assertEqual(register.state, "to_approve")

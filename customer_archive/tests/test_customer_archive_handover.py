@@ -14,7 +14,7 @@ class HandoverCase(CustomerArchiveCase):
         user_values = {"company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
         cls.successor = new_test_user(cls.env, "ca_successor", READER, name="孙磊", **user_values)
         cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
-        (cls.archive_own | cls.archive_other | cls.archive_kept).write({"state": "active"})
+        (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
         cls.activity_leaver = cls.archive_own.activity_schedule(
             "mail.mail_activity_data_todo", summary="回访客户", user_id=cls.reader.id
         )

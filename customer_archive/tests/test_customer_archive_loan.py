@@ -17,7 +17,7 @@ class LoanCase(CustomerArchiveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        (cls.archive_own | cls.archive_other | cls.archive_kept).write({"state": "active"})
+        (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
         Document = cls.env["customer.archive.document"]
         cls.doc_copy = Document.create(
             {"archive_id": cls.archive_other.id, "type_id": cls.doc_type.id, "name": "合同复印件"}
@@ -154,11 +154,11 @@ class TestCustomerArchiveLoan(LoanCase):
     @freeze_time(TODAY)
     def test_secret_and_closed_archives_are_never_lent(self):
         """Secret archives and closed archives cannot be asked for."""
-        self.archive_secret.state = "active"
+        self.archive_secret.action_activate()
         with self.assertRaises(ValidationError) as caught:
             self._loan(archive_id=self.archive_secret.id)
         self.assertIn("secret", str(caught.exception))
-        self.archive_kept.state = "closed"
+        self.archive_kept.action_close()
         with self.assertRaises(ValidationError) as caught:
             self._loan(archive_id=self.archive_kept.id)
         self.assertIn("not active", str(caught.exception))
@@ -198,7 +198,7 @@ class TestCustomerArchiveLoan(LoanCase):
         loan.action_submit()
         with self.assertRaises(UserError) as caught:
             loan.with_user(self.officer).action_return()
-        self.assertIn("not out", str(caught.exception))
+        self.assertIn("this step is not possible now", str(caught.exception))
         self.assertEqual(loan.state, "submitted")
 
     @freeze_time(TODAY)

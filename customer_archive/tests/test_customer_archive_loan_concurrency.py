@@ -27,7 +27,8 @@ class TestCustomerArchiveLoanConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             admin = env.ref("base.user_admin")
             partner = env["res.partner"].create({"name": "并发测试客户", "is_company": True})
-            archive = env["customer.archive"].create({"partner_id": partner.id, "state": "active"})
+            archive = env["customer.archive"].create({"partner_id": partner.id})
+            archive.action_activate()
             document = env["customer.archive.document"].create(
                 {
                     "archive_id": archive.id,

@@ -16,10 +16,9 @@ class TestCustomerArchiveReview(CustomerArchiveCase):
         cls.review_type = cls.env.ref("customer_archive.mail_activity_type_archive_review")
         cls.licence_type = cls.env.ref("customer_archive.mail_activity_type_licence_expired")
         # archive_own is due on 2026-03-01, archive_other on 2026-04-15
-        cls.archive_own.write({"state": "active", "date_open": "2026-01-01", "review_interval": 2})
-        cls.archive_other.write(
-            {"state": "active", "date_open": "2026-02-15", "review_interval": 2}
-        )
+        cls.archive_own.write({"date_open": "2026-01-01", "review_interval": 2})
+        cls.archive_other.write({"date_open": "2026-02-15", "review_interval": 2})
+        (cls.archive_own | cls.archive_other).action_activate()
 
     def _activities(self, archives, activity_type):
         return self.env["mail.activity"].search(
@@ -66,7 +65,7 @@ class TestCustomerArchiveReview(CustomerArchiveCase):
     @freeze_time("2026-03-02")
     def test_cron_skips_archives_not_active(self):
         """Draft and closed archives are not reviewed."""
-        self.archive_own.state = "closed"
+        self.archive_own.action_close()
         self.env["customer.archive"]._cron_review_reminders()
         self.assertFalse(self._activities(self.archive_own, self.review_type))
 
@@ -84,7 +83,7 @@ class TestCustomerArchiveReview(CustomerArchiveCase):
     @freeze_time("2026-03-02")
     def test_reader_cannot_mark_reviewed(self):
         """A reader keeping an archive is refused the review; nothing changes."""
-        self.archive_kept.state = "active"
+        self.archive_kept.action_activate()
         with self.assertRaises(AccessError):
             self.archive_kept.with_user(self.reader).action_mark_reviewed()
         self.assertFalse(self.archive_kept.date_last_review)

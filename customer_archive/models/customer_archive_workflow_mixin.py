@@ -1,0 +1,225 @@
+"""One workflow shape for every record of the archive that has a state.
+
+A model lists its transitions in ``_workflow_transitions``; each names the states it
+leaves, the state it reaches, the group that may take it and the rules (methods of
+the model) that must let it pass, e.g. "not the requester". One method,
+``_workflow_refusal``, answers "may the current user take this transition on these
+records now?"; the ``can_<transition>`` flags are computed from it, and
+``action_<transition>`` calls it (through ``_workflow_run``) before
+``_action_<transition>`` does the work.
+
+The state field and the fields a transition stamps (``_workflow_stamped_fields``)
+change only inside a transition, for everyone, the superuser included, over RPC as
+in the web client. The permission to write them is held in a context variable for
+the length of the transition's ``_action_*``: nothing a caller sends (values,
+context) can grant it. A new record starts in the initial state with its stamped
+fields empty; the web client sends their empty defaults on save, which is accepted.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from typing import NamedTuple
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# The (model, purpose) pairs whose protected fields may be written now, in this thread.
+_OPEN_DOORS = contextvars.ContextVar("customer_archive_open_doors", default=frozenset())
+
+
+@contextmanager
+def open_door(model_name, purpose="workflow"):
+    """Let protected fields of ``model_name`` be written for ``purpose`` inside the block."""
+    token = _OPEN_DOORS.set(_OPEN_DOORS.get() | {(model_name, purpose)})
+    try:
+        yield
+    finally:
+        _OPEN_DOORS.reset(token)
+
+
+def door_open(model_name, purpose="workflow"):
+    return (model_name, purpose) in _OPEN_DOORS.get()
+
+
+class Transition(NamedTuple):
+    """A step of a workflow: ``action_<name>`` takes it, ``can_<name>`` shows it."""
+
+    name: str
+    sources: tuple
+    target: str | None  # None: the state does not change, or ``_action_<name>`` decides
+    group: str  # xml id of the group that may take it
+    rules: tuple = ()  # methods returning a refusal (a message or an exception), or False
+
+
+class CustomerArchiveWorkflowMixin(models.AbstractModel):
+    _name = "customer.archive.workflow.mixin"
+    _description = "Customer Archive Workflow"
+
+    _workflow_state_field = "state"
+    _workflow_transitions = ()
+    _workflow_stamped_fields = ()
+    # set when the record is created (its number), never written afterwards
+    _workflow_locked_fields = ()
+
+    # ------------------------------------------------------------------ rights
+    @api.model
+    def _workflow_transition(self, name):
+        for transition in self._workflow_transitions:
+            if transition.name == name:
+                return transition
+        raise ValueError(f"{self._name} has no transition {name!r}")
+
+    def _workflow_refusal(self, name):
+        """Why the current user may not take transition ``name`` on every record of
+        ``self`` now, as an exception to raise; ``None`` when he may."""
+        transition = self._workflow_transition(name)
+        for record in self:
+            state = record[self._workflow_state_field]
+            if state not in transition.sources:
+                states = dict(
+                    self._fields[self._workflow_state_field]._description_selection(self.env)
+                )
+                return UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: this step is not possible now.",
+                        record=record.display_name,
+                        state=states.get(state, state),
+                    )
+                )
+        # the superuser (crons, data files) is in every group; the rules still apply
+        if not self.env.su and not self.env.user.has_group(transition.group):
+            group = self.env.ref(transition.group)
+            return AccessError(
+                self.env._("Only the group %(group)s may take this step.", group=group.full_name)
+            )
+        for record in self:
+            for rule in transition.rules:
+                message = getattr(record, rule)()
+                if isinstance(message, Exception):
+                    return message
+                if message:
+                    return AccessError(message)
+        return None
+
+    def _workflow_may(self, name):
+        return self._workflow_refusal(name) is None
+
+    def _workflow_check(self, name):
+        refusal = self._workflow_refusal(name)
+        if refusal is not None:
+            raise refusal
+
+    def _workflow_run(self, name, *args, **kwargs):
+        """Check, then take transition ``name``: ``_action_<name>`` does the work."""
+        self._workflow_check(name)
+        return getattr(self, f"_action_{name}")(*args, **kwargs)
+
+    def _workflow_write(self, vals):
+        """Write state and stamped fields: only a transition calls this."""
+        with open_door(self._name):
+            return self.write(vals)
+
+    def _workflow_can_depends(self):
+        return [self._workflow_state_field]
+
+    @api.depends(lambda self: self._workflow_can_depends())
+    @api.depends_context("uid")
+    def _compute_workflow_can(self):
+        names = [t.name for t in self._workflow_transitions if f"can_{t.name}" in self._fields]
+        for record in self:
+            for name in names:
+                record[f"can_{name}"] = record._workflow_may(name)
+
+    # ------------------------------------------------------------ the guard
+    @api.model
+    def _workflow_protected_fields(self):
+        return {self._workflow_state_field, *self._workflow_stamped_fields}
+
+    @api.model
+    def _workflow_initial_state(self):
+        return self._fields[self._workflow_state_field].default(self)
+
+    @api.model
+    def _workflow_clean_create_vals(self, vals):
+        """A new record starts in the initial state with nothing stamped: empty values
+        (what the web client sends) are dropped, anything else is refused."""
+        if door_open(self._name):
+            return vals
+        vals = dict(vals)
+        for fname in self._workflow_protected_fields() & vals.keys():
+            value = vals[fname]
+            if fname == self._workflow_state_field and value == self._workflow_initial_state():
+                del vals[fname]
+            elif not value or value in ([(6, 0, [])], [[6, 0, []]]):
+                del vals[fname]
+            else:
+                raise AccessError(self._workflow_guard_message(fname))
+        return vals
+
+    def _workflow_guard_message(self, fname):
+        return self.env._(
+            "%(field)s of %(model)s is set by its workflow: use its buttons.",
+            field=self._fields[fname].get_description(self.env)["string"],
+            model=self._description,
+        )
+
+    def _workflow_changed_fields(self, vals, fnames):
+        """The fields of ``fnames`` whose value in ``vals`` differs on a record of self."""
+        changed = set()
+        for fname in fnames & vals.keys():
+            field = self._fields[fname]
+            if field.type in ("one2many", "many2many"):
+                changed.add(fname)
+                continue
+            for record in self:
+                new = field.convert_to_record(field.convert_to_cache(vals[fname], record), record)
+                if new != record[fname]:
+                    changed.add(fname)
+                    break
+        return changed
+
+    def _workflow_check_write(self, vals):
+        if door_open(self._name):
+            return
+        changed = self._workflow_changed_fields(
+            vals, self._workflow_protected_fields() | set(self._workflow_locked_fields)
+        )
+        if changed:
+            raise AccessError(self._workflow_guard_message(sorted(changed)[0]))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._workflow_clean_create_vals(vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._workflow_check_write(vals)
+        return super().write(vals)
+
+    @api.model
+    def _next_number(self, code, sequence_date=None, company=None):
+        return next_number(self.env, code, sequence_date=sequence_date, company=company)
+
+
+def next_number(env, code, sequence_date=None, company=None):
+    """The next number of sequence ``code``, the one numbering of the addon's records.
+
+    A missing sequence is an error that names it: no record is saved without its
+    number. The sequences are gapless (``no_gap``): a save that fails gives its number
+    back."""
+    # sudo: numbering is the addon's bookkeeping; users do not read ir.sequence.
+    number = (
+        env["ir.sequence"]
+        .sudo()
+        .with_company(company or env.company)
+        .next_by_code(code, sequence_date=sequence_date or fields.Date.context_today(env.user))
+    )
+    if not number:
+        raise UserError(
+            env._(
+                "The numbering sequence %(code)s is missing; ask an administrator to "
+                "restore it (Settings › Technical › Sequences).",
+                code=code,
+            )
+        )
+    return number
