@@ -18,6 +18,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_classification,
-    res_partner_classification_store,
     res_partner_lifecycle,
 )

@@ -4,7 +4,8 @@ The results are company-dependent fields: each company classifies its customers
 with its own policy. They are stored by the recompute of
 ``customer.classification.policy`` (a daily cron and a button), never by a
 compute on invoices, so opening a partner form computes nothing but the "why"
-text from the stored figures.
+text from the stored figures. The dossiers keep copies of the results of their
+company, refreshed by the recompute in one write per combination of results.
 
 Every field is for the archive groups only (``groups=READER``): grades, tiers
 and scores, and also the financial figures (yearly amount, arrears), because
@@ -20,45 +21,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import formatLang
 
 from . import customer_classification_rules as rules
+from . import customer_classification_store as store
 from .customer_archive import MANAGER, READER
-
-# Written by the recompute only (or, for the effective grade and tier, when a
-# manager overrides them); stored per company.
-RESULT_FIELDS = (
-    "customer_grade",
-    "customer_grade_computed",
-    "customer_tier",
-    "customer_loyalty",
-    "customer_value_class",
-    "customer_rfm_recency",
-    "customer_rfm_frequency",
-    "customer_rfm_monetary",
-    "customer_top",
-    "customer_yearly_amount",
-    "customer_overdue_amount",
-    "customer_average_amount",
-    "customer_invoice_count",
-    "customer_last_invoice_date",
-    "customer_purchase_interval",
-    "customer_next_purchase_date",
-    "customer_cycle_reminded_date",
-    "customer_classified_date",
-    "customer_classification_hash",
-)
-# Set by hand by an archive manager and kept until he clears them.
-MANUAL_FIELDS = (
-    "customer_grade_override",
-    "customer_tier_override",
-    "customer_override_reason",
-    "customer_key_account",
-    "customer_special_class",
-)
-HASH_FIELD = "customer_classification_hash"
-# Changes of these results are logged in the chatter; the figures behind them
-# change with every invoice and are shown in the "why" panel instead.
-TRACKED_RESULTS = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
-# Results mirrored on the dossier, to filter and group dossiers by them.
-ARCHIVE_MIRROR = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
 
 
 def _classification_field(field_class, *args, **kwargs):
@@ -181,7 +145,7 @@ class ResPartner(models.Model):
     )
 
     @api.depends_context("company", "lang")
-    @api.depends(*RESULT_FIELDS, *MANUAL_FIELDS)
+    @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)
     def _compute_customer_classification_why(self):
         policy = self.env["customer.classification.policy"]._get_company_policy()
         for partner in self:
@@ -220,7 +184,7 @@ class ResPartner(models.Model):
         manual = [
             partner.id
             for partner, vals in zip(partners, vals_list, strict=True)
-            if any(fname in vals for fname in MANUAL_FIELDS)
+            if any(fname in vals for fname in store.MANUAL_FIELDS)
         ]
         self.browse(manual)._apply_classification_manual()
         return partners
@@ -229,7 +193,7 @@ class ResPartner(models.Model):
         self._check_classification_write(vals)
         result = super().write(vals)
         if not self.env.context.get("customer_classification_store") and any(
-            fname in vals for fname in MANUAL_FIELDS
+            fname in vals for fname in store.MANUAL_FIELDS
         ):
             self._apply_classification_manual()
         return result
@@ -238,14 +202,15 @@ class ResPartner(models.Model):
         """Results are the rules' business; overrides and flags a manager's."""
         if self.env.su:
             return
-        if any(fname in vals for fname in RESULT_FIELDS):
+        if any(fname in vals for fname in store.RESULT_FIELDS):
             raise AccessError(
                 self.env._(
                     "The classification of customers is computed from their invoices; "
                     "override the grade or tier instead."
                 )
             )
-        if any(fname in vals for fname in MANUAL_FIELDS) and not self.env.user.has_group(MANAGER):
+        manual = any(fname in vals for fname in store.MANUAL_FIELDS)
+        if manual and not self.env.user.has_group(MANAGER):
             raise AccessError(
                 self.env._("Only archive managers may override the classification of customers.")
             )
@@ -269,8 +234,7 @@ class ResPartner(models.Model):
                 {"customer_grade": grade, "customer_tier": tier}
             )
         changed = self.browse().union(*groups.values())
-        if changed:
-            changed._sync_archive_classification(self.env.company)
+        self.env["customer.archive"]._sync_classification(self.env.company, changed.ids)
 
     def _classification_why_lines(self, policy):
         """The figures that produced each result, in the reader's language."""
@@ -390,26 +354,14 @@ class ResPartner(models.Model):
             partner.write(vals)
         return True
 
-    def _sync_archive_classification(self, company):
-        """Mirror the results on the customers' dossiers of this company."""
-        archives = (
-            self.env["customer.archive"]
-            .sudo()  # dossiers are mirrored whoever may read them
-            .with_context(active_test=False)
-            .search([("partner_id", "in", self.ids), ("company_id", "=", company.id)])
-        )
-        if archives:
-            for fname in ARCHIVE_MIRROR:
-                self.env.add_to_compute(archives._fields[fname], archives)
-            archives.flush_recordset(list(ARCHIVE_MIRROR))
-
 
 class CustomerArchive(models.Model):
     """The customer's classification on his dossier, to filter and group dossiers.
 
-    Stored copies of the partner's results for the dossier's company, refreshed
-    by the recompute and by manual overrides (the partner's fields are
-    company-dependent, which a stored related field cannot follow).
+    Stored copies of the partner's results for the dossier's company (the
+    partner's fields are company-dependent, which a stored related field cannot
+    follow): computed when a dossier is opened for a customer, then refreshed
+    by the recompute and by managers' overrides (``_sync_classification``).
     """
 
     _inherit = "customer.archive"
@@ -438,5 +390,27 @@ class CustomerArchive(models.Model):
         for archive in self:
             # sudo: the results are for the archive groups, whoever saves the dossier
             partner = archive.partner_id.with_company(archive.company_id).sudo()
-            for fname in ARCHIVE_MIRROR:
+            for fname in store.ARCHIVE_COPIES:
                 archive[fname] = partner[fname]
+
+    @api.model
+    def _sync_classification(self, company, partner_ids):
+        """Copy the customers' results onto their dossiers of the company.
+
+        One query finds the dossiers whose copies differ from their customer's
+        results, grouped by the results to copy: one ``write`` per combination
+        of grade, tier, stage and class (a few dozen), whatever the number of
+        dossiers. The copies are not tracked: the tracking of the dossiers'
+        other fields is not prepared either.
+        """
+        if not partner_ids:
+            return
+        self.env["res.partner"].flush_model(list(store.ARCHIVE_COPIES))
+        self.flush_model(list(store.ARCHIVE_COPIES))
+        self.env.cr.execute(
+            store.archive_copies_query(self.env["res.partner"], company, partner_ids)
+        )
+        # sudo: the copies are refreshed on every dossier, whoever may read it
+        archives = self.sudo().with_context(active_test=False, tracking_disable=True)
+        for *values, ids in self.env.cr.fetchall():
+            archives.browse(ids).write(dict(zip(store.ARCHIVE_COPIES, values, strict=True)))

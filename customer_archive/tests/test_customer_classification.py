@@ -381,6 +381,26 @@ class TestCustomerClassificationRun(ClassificationCase):
         self.assertEqual(shown.get("customer_grade"), ("B", "A"))
 
     @freeze_time(TODAY)
+    def test_no_log_when_tracking_is_off(self):
+        """With mail_notrack, a changed grade is stored and copied onto the dossier, not logged."""
+        partner = self.partner_own
+        self.invoice(partner, 50000, days_ago(10))
+        self.classify()
+        self.env.flush_all()
+        self.assertEqual(self.archive_own.customer_grade, "b")
+        messages = partner.message_ids
+        self.invoice(partner, 60000, days_ago(5))
+        untracked = self.env(
+            context=dict(self.env.context, tracking_disable=False, mail_notrack=True)
+        )
+        self.policy.with_env(untracked)._recompute_classification()
+        self.env.flush_all()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.archive_own.customer_grade, "a")
+        self.assertEqual(self.archive_own.customer_tier, "important")
+        self.assertEqual(partner.message_ids, messages)
+
+    @freeze_time(TODAY)
     def test_each_company_keeps_its_own_results(self):
         """A customer shared by two companies is classified by each, apart."""
         other = self.env["res.company"].create({"name": "分公司"})
