@@ -2,7 +2,7 @@
 """Fill a real Odoo database with customers and posted invoices, fast.
 
     python3 bench/generate_bench_data.py --db customer_archive_bench \
-        [--customers 100000] [--lines 1000000] [--addons-path ...] [--create]
+        [--customers 100000] [--lines 1000000] [--addons-path ...] [--create] [--dossiers]
 
 With --create, the database is created and customer_archive installed
 (without demo data) first. The rows are then written by a few
@@ -13,7 +13,9 @@ recompute reads consistently: posted state, company, commercial partner,
 invoice date, untaxed/total amounts signed in company currency, receivable
 lines with due date, residual amount and reconciled flag. About 5 % of the
 moves are refunds; invoices older than 60 days are mostly paid. The random
-generator is seeded, so two runs give the same data.
+generator is seeded, so two runs give the same data. With --dossiers, every
+customer also gets an active dossier (customer_archive) of the main company,
+which the classification copies its results onto.
 """
 
 import argparse
@@ -32,6 +34,7 @@ def parse_args():
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--create", action="store_true", help="create the db, install the addon")
+    parser.add_argument("--dossiers", action="store_true", help="one dossier per customer")
     return parser.parse_args()
 
 
@@ -180,6 +183,18 @@ SELECT m.id, m.name, m.date, m.invoice_date, 'posted', m.journal_id, m.company_i
  WHERE m.id > %(base)s AND m.ref LIKE 'BENCH-%%'
 """
 
+# One active dossier of the main company per generated customer.
+DOSSIERS = """
+INSERT INTO customer_archive (name, partner_id, company_id, state, user_id, date_open,
+                              confidentiality, active, currency_id, create_uid, write_uid,
+                              create_date, write_date)
+SELECT 'KH-BENCH-' || lpad(p.id::text, 8, '0'), p.id, %(company_id)s, 'active', %(uid)s,
+       current_date, 'normal', true, %(currency_id)s,
+       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+  FROM res_partner p
+ WHERE p.name LIKE '基准客户 %%'
+"""
+
 
 def generate(env, args):
     cr = env.cr
@@ -206,6 +221,8 @@ def generate(env, args):
     cr.execute("SELECT setval('account_move_id_seq', (SELECT max(id) FROM account_move))")
     step("invoice lines (account_move_line)", LINES)
     cr.execute("DROP TABLE bench_invoice")
+    if args.dossiers:
+        step("dossiers (customer_archive)", DOSSIERS)
     return steps
 
 
@@ -230,7 +247,7 @@ def main():
         cr.commit()
     generated = time.monotonic()
     with registry.cursor() as cr:
-        cr.execute("ANALYZE res_partner, account_move, account_move_line")
+        cr.execute("ANALYZE res_partner, account_move, account_move_line, customer_archive")
     analyzed = time.monotonic()
     print(
         f"Generation: {generated - created:.1f} s (database creation {created - started:.1f} s, "

@@ -19,13 +19,15 @@ The first and the same-day runs are committed like the cron's transaction; the
 later days are rolled back, so that each try (and the next benchmark) starts
 from today's classification. For each run it prints the time, the ratio to the
 SQL aggregate, the customers changed, the chatter messages and activities
-created and the time spent creating the purchase reminders (Odoo activities);
-copy them into bench/README.md.
+created and the time spent creating the purchase reminders (Odoo activities),
+and the process's peak resident memory before and after the first run; copy
+them into bench/README.md.
 """
 
 import argparse
 import contextlib
 import os
+import resource
 import subprocess
 import time
 from datetime import timedelta
@@ -99,16 +101,22 @@ def time_reference(env, policy):
 
 
 def reset_classification(env):
-    """Forget earlier results and reminders, so that the first run is a first classification."""
-    from odoo.addons.customer_archive.models.res_partner_classification import (  # noqa: PLC0415
-        RESULT_FIELDS,
-    )
-
+    """Forget earlier results, dossier copies and reminders: the next run is a first one."""
+    # the results: the company-dependent classification fields only the recompute writes
+    results = [
+        fname
+        for fname, field in env["res.partner"]._fields.items()
+        if fname.startswith("customer_") and field.company_dependent and field.readonly
+    ]
     env.cr.execute(
         SQL(
             "UPDATE res_partner SET %s WHERE customer_rank > 0",
-            SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in RESULT_FIELDS),
+            SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in results),
         )
+    )
+    env.cr.execute(
+        """UPDATE customer_archive SET customer_grade = NULL, customer_tier = NULL,
+                                       customer_loyalty = NULL, customer_value_class = NULL"""
     )
     # and the reminders of earlier runs, with the salespeople they subscribed
     env.cr.execute(
@@ -124,7 +132,14 @@ def reset_classification(env):
     )
     env.cr.commit()
     # a database that was classified before has dead rows to clean, as autovacuum would
-    vacuum = ["psql", "-q", "-d", env.cr.dbname, "-c", "VACUUM ANALYZE res_partner"]
+    vacuum = [
+        "psql",
+        "-q",
+        "-d",
+        env.cr.dbname,
+        "-c",
+        "VACUUM ANALYZE res_partner, customer_archive",
+    ]
     subprocess.run(vacuum, check=True)
 
 
@@ -142,7 +157,12 @@ class Run:
         )
         last_message, last_activity = env.cr.fetchone()
         # the reminders are Odoo activities, created through the ORM: timed apart
-        Partner = type(env["res.partner"])
+        # (by the policy, or by the partner in the versions before issue 10)
+        Partner = next(
+            type(env[model])
+            for model in ("customer.classification.policy", "res.partner")
+            if hasattr(env[model], "_classification_remind")
+        )
         remind = Partner._classification_remind
         reminding = []
 
@@ -172,6 +192,11 @@ class Run:
         )
         self.messages, self.activities = env.cr.fetchone()
         return self
+
+
+def peak_rss_mb():
+    """The peak resident memory of this process so far (Linux counts in kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def best(runs):
@@ -207,9 +232,19 @@ def main():
             f"({time_reference(env, policy)[1]} rows)"
         )
 
+        cr.execute(
+            "SELECT count(*) FROM customer_archive WHERE company_id = %s", [policy.company_id.id]
+        )
+        dossiers = cr.fetchone()[0]
         results, tries = [], {}
+        rss_before = peak_rss_mb()
         results.append(Run("first", policy)())
         cr.commit()
+        rss_first = peak_rss_mb()
+        print(
+            f"peak RSS: {rss_before:.0f} MB before the first classification, "
+            f"{rss_first:.0f} MB after it ({dossiers} dossiers)"
+        )
         tries["again"] = []
         for _ in range(3):
             tries["again"].append(Run("again", policy)())

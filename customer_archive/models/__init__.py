@@ -17,6 +17,4 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
-    res_partner_classification,
-    res_partner_classification_store,
 )

@@ -1,11 +1,17 @@
-"""The classification rules of DESIGN §3, one SQL expression each.
+"""The figures and the classification rules of DESIGN §3, in SQL.
 
 The recompute classifies all the customers of a company in one statement
-(``customer.classification.policy._classification_query``): the rules below
-are the columns of that statement. Each takes the SQL of its inputs and the
-policy, so a rule reads the same as it would in Python, but runs over 100 000
-customers in PostgreSQL, next to the invoices, instead of in a loop.
+(``customer_classification_store.changes_query``): ``figures_ctes`` gives the
+figures of every customer from the invoices, and the rules below are the
+columns of that statement (``rule_columns``). Each rule takes the SQL of its
+inputs and the policy, so it reads the same as it would in Python, but runs
+over 100 000 customers in PostgreSQL, next to the invoices, instead of in a
+loop.
 """
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
 
@@ -192,4 +198,104 @@ def reminder_due(next_date, interval, loyalty_stage, today, policy):
         today=today,
         grace=policy.cycle_grace_days,
         interval=interval,
+    )
+
+
+def figures_ctes(policy, today, customers):
+    """The figures and the RFM cuts of every customer, as named sub-queries.
+
+    ``customers`` selects the customers with their stored classification.
+    ``figures``: one row per customer with his stored classification, yearly
+    amount, invoice count, dates and arrears; ``cuts``: one row with the
+    quintile cuts and the yearly amount of the last top customer. The
+    invoices are read once with conditional aggregates (FILTER) for the
+    window, the last date and the purchase cycle, the arrears from the open
+    receivable lines; percentiles over all customers give the cuts. The
+    ORM's ``_read_group`` would need a query per filter, and the ranking
+    would move every figure to Python.
+    """
+    scored = SQL("last_date IS NOT NULL")
+    return SQL(
+        """
+        invoices AS (
+            SELECT m.commercial_partner_id AS partner_id,
+                   SUM(m.amount_untaxed_signed)
+                       FILTER (WHERE m.invoice_date > %(window_start)s) AS yearly_amount,
+                   COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
+                                      AND m.invoice_date > %(window_start)s) AS invoice_count,
+                   MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_date,
+                   MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice'
+                                                 AND m.invoice_date > %(cycle_start)s)
+                       AS cycle_first,
+                   COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
+                                      AND m.invoice_date > %(cycle_start)s) AS cycle_count
+              FROM account_move m
+             WHERE m.company_id = %(company_id)s
+               AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.invoice_date <= %(today)s
+               AND m.commercial_partner_id IS NOT NULL
+          GROUP BY m.commercial_partner_id
+        ),
+        arrears AS (
+            SELECT p.commercial_partner_id AS partner_id, SUM(l.amount_residual) AS overdue
+              FROM account_move_line l
+              JOIN account_account acc ON acc.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.company_id = %(company_id)s
+               AND l.parent_state = 'posted'
+               AND acc.account_type = 'asset_receivable'
+               AND NOT l.reconciled
+               AND l.date_maturity < %(overdue_before)s
+          GROUP BY p.commercial_partner_id
+        ),
+        customers AS (%(customers)s),
+        figures AS MATERIALIZED (
+            SELECT c.*,
+                   COALESCE(i.yearly_amount, 0) AS yearly_amount,
+                   COALESCE(i.invoice_count, 0) AS invoice_count,
+                   CASE WHEN i.invoice_count > 0
+                        THEN round(i.yearly_amount / i.invoice_count, 2)
+                        ELSE 0 END AS average_amount,
+                   i.last_date, i.cycle_first,
+                   COALESCE(i.cycle_count, 0) AS cycle_count,
+                   COALESCE(a.overdue, 0) AS overdue_amount
+              FROM customers c
+         LEFT JOIN invoices i ON i.partner_id = c.id
+         LEFT JOIN arrears a ON a.partner_id = c.id
+        ),
+        cuts AS (
+            SELECT %(recency)s AS recency,
+                   %(frequency)s AS frequency,
+                   %(monetary)s AS monetary,
+                   %(top)s AS top
+              FROM figures
+        )
+        """,
+        company_id=policy.company_id.id,
+        today=today,
+        window_start=today - relativedelta(months=policy.window_months),
+        cycle_start=today - relativedelta(months=policy.cycle_lookback_months),
+        overdue_before=today - timedelta(days=policy.overdue_days),
+        customers=customers,
+        recency=quintile_cuts(SQL("last_date"), scored),
+        frequency=quintile_cuts(SQL("invoice_count"), scored),
+        monetary=quintile_cuts(SQL("average_amount"), scored),
+        top=top_cut(SQL("yearly_amount"), policy),
+    )
+
+
+def rule_columns(policy, today):
+    """The rules of each customer, as columns on ``figures f`` and ``cuts t``."""
+    scored = SQL("f.last_date IS NOT NULL")
+    return SQL(
+        """%s AS grade_computed, %s AS loyalty, %s AS purchase_interval,
+           %s AS rfm_recency, %s AS rfm_frequency, %s AS rfm_monetary, %s AS top""",
+        grade(SQL("f.yearly_amount"), SQL("f.overdue_amount"), policy),
+        loyalty(SQL("f.last_date"), SQL("f.invoice_count"), today, policy),
+        purchase_interval(SQL("f.cycle_first"), SQL("f.last_date"), SQL("f.cycle_count"), policy),
+        quintile(SQL("f.last_date"), SQL("t.recency"), scored),
+        quintile(SQL("f.invoice_count"), SQL("t.frequency"), scored),
+        quintile(SQL("f.average_amount"), SQL("t.monetary"), scored),
+        top_customer(SQL("f.yearly_amount"), SQL("t.top")),
     )

@@ -1,8 +1,32 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+"""Customers as the archive sees them: the dossier summary on the partner form, the
+registered name, risk signals, and the classification results (DESIGN §3).
 
-from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, OFFICER, READER
+The classification results are company-dependent fields: each company classifies its
+customers with its own policy. They are stored by the recompute of
+``customer.classification.policy`` (a daily cron and a button), never by a compute on
+invoices, so opening a partner form computes nothing but the "why" text from the stored
+figures. Every one of them is for the archive groups only (``groups=READER``); Odoo strips
+them from the views of other users.
+"""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from . import customer_classification_rules as rules
+from . import customer_classification_store as store
+from . import customer_classification_why as why
+from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import door_open
+
+
+def _classification_field(field_class, *args, **kwargs):
+    """A stored per-company classification field, readable by the archive groups."""
+    kwargs.setdefault("readonly", True)
+    return field_class(
+        *args, company_dependent=True, copy=False, index=False, groups=READER, **kwargs
+    )
 
 
 class ResPartner(models.Model):
@@ -69,6 +93,114 @@ class ResPartner(models.Model):
         help="At least one danger signal of arrears is open on this customer.",
     )
 
+    # Results of the rules
+    customer_grade = _classification_field(
+        fields.Selection,
+        rules.GRADES,
+        string="Grade",
+        tracking=True,
+        help="A ≥ the A amount, B ≥ the B amount, C below, over the rolling window; "
+        "D whenever the arrears exceed the tolerance. A manual override wins.",
+    )
+    customer_grade_computed = _classification_field(
+        fields.Selection, rules.GRADES, string="Grade by the Rules"
+    )
+    customer_tier = _classification_field(
+        fields.Selection,
+        rules.TIERS,
+        string="Tier",
+        tracking=True,
+        help="Important: grade A or key account; special: the special class; else ordinary.",
+    )
+    customer_loyalty = _classification_field(
+        fields.Selection, rules.LOYALTY_STAGES, string="Loyalty Stage", tracking=True
+    )
+    customer_value_class = _classification_field(
+        fields.Selection,
+        rules.VALUE_CLASSES,
+        string="Value Class",
+        tracking=True,
+        help="RFM class: recency, frequency and average invoice amount scored by quintile.",
+    )
+    customer_rfm_recency = _classification_field(fields.Integer, string="Recency Score")
+    customer_rfm_frequency = _classification_field(fields.Integer, string="Frequency Score")
+    customer_rfm_monetary = _classification_field(fields.Integer, string="Monetary Score")
+    customer_top = _classification_field(
+        fields.Boolean,
+        string="Top Customer",
+        help="Among the customers who bring most revenue (the 20/80 rule).",
+    )
+    customer_yearly_amount = _classification_field(
+        fields.Float,
+        string="Yearly Amount",
+        help="Posted customer invoices minus refunds, untaxed, in company currency, "
+        "over the policy's rolling window.",
+    )
+    customer_overdue_amount = _classification_field(
+        fields.Float,
+        string="Overdue Amount",
+        help="Receivables due for longer than the policy's grace days, in company currency.",
+    )
+    customer_average_amount = _classification_field(fields.Float, string="Average Invoice Amount")
+    customer_invoice_count = _classification_field(fields.Integer, string="Invoices in Window")
+    customer_last_invoice_date = _classification_field(fields.Date, string="Last Invoice Date")
+    customer_purchase_interval = _classification_field(
+        fields.Integer, string="Usual Purchase Interval (days)"
+    )
+    customer_next_purchase_date = _classification_field(
+        fields.Date, string="Next Expected Purchase"
+    )
+    customer_cycle_reminded_date = _classification_field(
+        fields.Date, string="Purchase Reminder Sent For"
+    )
+    customer_classified_date = _classification_field(
+        fields.Date, string="Classified On", help="When the classification last changed."
+    )
+    # A fingerprint of the stored results: the recompute compares it, not every
+    # figure, to find what changed.
+    customer_classification_hash = fields.Char(
+        string="Classification Fingerprint",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+    )
+
+    # Manual decisions
+    customer_grade_override = _classification_field(
+        fields.Selection, rules.GRADES, string="Grade Override", readonly=False, tracking=True
+    )
+    customer_tier_override = _classification_field(
+        fields.Selection, rules.TIERS, string="Tier Override", readonly=False, tracking=True
+    )
+    customer_override_reason = _classification_field(
+        fields.Char, string="Override Reason", readonly=False, tracking=True
+    )
+    customer_key_account = _classification_field(
+        fields.Boolean, string="Key Account", readonly=False, tracking=True
+    )
+    customer_special_class = _classification_field(
+        fields.Boolean,
+        string="Special Class",
+        readonly=False,
+        tracking=True,
+        help="Lawyers, banks, insurers, advisers and other special relations (特殊客户).",
+    )
+
+    # Explanations and credit terms, computed from the stored figures when read
+    customer_classification_why = fields.Text(
+        string="Why", compute="_compute_customer_classification_why", groups=READER
+    )
+    customer_suggested_payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Suggested Payment Terms",
+        compute="_compute_customer_suggested_terms",
+        groups=READER,
+    )
+    customer_suggested_credit_limit = fields.Float(
+        string="Suggested Credit Limit", compute="_compute_customer_suggested_terms", groups=READER
+    )
+
     @api.depends("customer_archive_ids.state", "commercial_partner_id")
     def _compute_customer_archive_state(self):
         archives = (
@@ -108,10 +240,61 @@ class ResPartner(models.Model):
                 signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
             )
 
+    @api.depends_context("company", "lang")
+    @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)
+    def _compute_customer_classification_why(self):
+        policy = self.env["customer.classification.policy"]._get_company_policy()
+        for partner in self:
+            partner.customer_classification_why = (
+                "\n".join(why.why_lines(partner, policy))
+                if partner.customer_classified_date
+                else False
+            )
+
+    @api.depends_context("company")
+    @api.depends("customer_grade")
+    def _compute_customer_suggested_terms(self):
+        policy = self.env["customer.classification.policy"]._get_company_policy()
+        for partner in self:
+            term, limit = policy._get_credit_terms(partner.customer_grade)
+            partner.customer_suggested_payment_term_id = term
+            partner.customer_suggested_credit_limit = limit
+
+    @api.constrains("customer_grade_override", "customer_tier_override", "customer_override_reason")
+    def _check_customer_override_reason(self):
+        for partner in self:
+            overridden = partner.customer_grade_override or partner.customer_tier_override
+            if overridden and not (partner.customer_override_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Give the reason for overriding the classification of %(partner)s.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_classification_write(vals)
+        partners = super().create(vals_list)
+        manual = [
+            partner.id
+            for partner, vals in zip(partners, vals_list, strict=True)
+            if any(fname in vals for fname in store.MANUAL_FIELDS)
+        ]
+        self.browse(manual)._apply_classification_manual()
+        return partners
+
     def write(self, vals):
         if "name" in vals:
             self._check_registered_name(vals["name"])
-        return super().write(vals)
+        self._check_classification_write(vals)
+        result = super().write(vals)
+        if not self.env.context.get("customer_classification_store") and any(
+            fname in vals for fname in store.MANUAL_FIELDS
+        ):
+            self._apply_classification_manual()
+        return result
 
     def _check_registered_name(self, name):
         """The name of a customer with an opened dossier is registration data: it changes
@@ -140,6 +323,44 @@ class ResPartner(models.Model):
                     archive=archive.name,
                 )
             )
+
+    def _check_classification_write(self, vals):
+        """Results are the rules' business; overrides and flags a manager's."""
+        if self.env.su:
+            return
+        if any(fname in vals for fname in store.RESULT_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "The classification of customers is computed from their invoices; "
+                    "override the grade or tier instead."
+                )
+            )
+        manual = any(fname in vals for fname in store.MANUAL_FIELDS)
+        if manual and not self.env.user.has_group(MANAGER):
+            raise AccessError(
+                self.env._("Only archive managers may override the classification of customers.")
+            )
+
+    def _apply_classification_manual(self):
+        """Recompute the effective grade and tier after a manager's decision."""
+        # sudo: the effective grade and tier are results, which only the rules
+        # write; the caller's right to decide was checked in write/create.
+        partners = self.sudo().with_context(customer_classification_store=True)
+        groups = defaultdict(lambda: self.browse().sudo())
+        for partner in partners:
+            grade = partner.customer_grade_override or partner.customer_grade_computed
+            tier = partner.customer_tier_override or rules.tier_of(
+                grade, partner.customer_key_account, partner.customer_special_class
+            )
+            key = (grade, tier)
+            if key != (partner.customer_grade, partner.customer_tier):
+                groups[key] |= partner
+        for (grade, tier), group in groups.items():
+            group.with_context(customer_classification_store=True).write(
+                {"customer_grade": grade, "customer_tier": tier}
+            )
+        changed = self.browse().union(*groups.values())
+        self.env["customer.archive"]._sync_classification(self.env.company, changed.ids)
 
     def action_open_customer_archive(self):
         """Smart button: open the dossier, or start one for an officer."""
@@ -192,3 +413,16 @@ class ResPartner(models.Model):
                 )
             )
         return self.env["customer.archive.loan"]._action_new_loan(archive)
+
+    def action_apply_suggested_credit_terms(self):
+        """Set the suggested payment terms and credit limit as the customer's own."""
+        if not self.env.user.has_group(MANAGER):
+            raise AccessError(
+                self.env._("Only archive managers may apply the suggested credit terms.")
+            )
+        for partner in self:
+            vals = {"credit_limit": partner.customer_suggested_credit_limit}
+            if partner.customer_suggested_payment_term_id:
+                vals["property_payment_term_id"] = partner.customer_suggested_payment_term_id.id
+            partner.write(vals)
+        return True

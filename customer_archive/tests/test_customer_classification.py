@@ -1,21 +1,18 @@
-from contextlib import contextmanager
 from datetime import date, timedelta
-from xmlrpc.client import Fault
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
 
 from odoo.addons.customer_archive.models.customer_classification_policy import LOCK_KEY
 
-from .common import CustomerArchiveCase
+from .common import CustomerArchiveCase, CustomerArchiveRpcCase
 
 TODAY = date(2026, 6, 30)
-RPC_FAULT_CODE_ACCESS_ERROR = 4
 
 
 def days_ago(days):
@@ -333,7 +330,7 @@ class TestCustomerClassificationRun(ClassificationCase):
         """A second run writes nothing and logs nothing; a real change is tracked once."""
         partner = self.customers[0]
         self.invoice(partner, 50000, days_ago(10))
-        tracked_env = self.env(context=dict(self.env.context, tracking_disable=False))
+        tracked_env = self.with_mail(self.env["res.partner"]).env
         policy = self.policy.with_env(tracked_env)
         policy._recompute_classification()
         self.env.flush_all()
@@ -379,6 +376,26 @@ class TestCustomerClassificationRun(ClassificationCase):
             for value in new_messages.tracking_value_ids._tracking_value_format()
         }
         self.assertEqual(shown.get("customer_grade"), ("B", "A"))
+
+    @freeze_time(TODAY)
+    def test_no_log_when_tracking_is_off(self):
+        """With mail_notrack, a changed grade is stored and copied onto the dossier, not logged."""
+        partner = self.partner_own
+        self.invoice(partner, 50000, days_ago(10))
+        self.classify()
+        self.env.flush_all()
+        self.assertEqual(self.archive_own.customer_grade, "b")
+        messages = partner.message_ids
+        self.invoice(partner, 60000, days_ago(5))
+        untracked = self.env(
+            context=dict(self.env.context, tracking_disable=False, mail_notrack=True)
+        )
+        self.policy.with_env(untracked)._recompute_classification()
+        self.env.flush_all()
+        self.assertEqual(self.of(partner).customer_grade, "a")
+        self.assertEqual(self.archive_own.customer_grade, "a")
+        self.assertEqual(self.archive_own.customer_tier, "important")
+        self.assertEqual(partner.message_ids, messages)
 
     @freeze_time(TODAY)
     def test_each_company_keeps_its_own_results(self):
@@ -544,36 +561,38 @@ class TestCustomerClassificationPolicy(ClassificationCase):
 
     def test_eight_signal_types_seeded(self):
         """The eight danger signals of arrears of the source documents are seeded."""
-        self.assertEqual(self.env["customer.risk.signal.type"].search_count([]), 8)
+        names = (
+            "shrinking_premises",
+            "late_payment",
+            "unreachable",
+            "abnormal_orders",
+            "brand_changes",
+            "internal_conflict",
+            "lawsuit",
+            "investing_elsewhere",
+        )
+        types = self.env["customer.risk.signal.type"].browse(
+            [self.env.ref(f"customer_archive.risk_signal_type_{name}").id for name in names]
+        )
+        self.assertEqual(len(types.exists().filtered("active")), 8)
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerClassificationRpc(ClassificationCase, HttpCase):
+class TestCustomerClassificationRpc(ClassificationCase, CustomerArchiveRpcCase):
     """The classification rights hold over the external API too."""
-
-    @contextmanager
-    def assertRefused(self):
-        with self.assertRaises(Fault) as caught:
-            yield
-        self.assertEqual(caught.exception.faultCode, RPC_FAULT_CODE_ACCESS_ERROR)
-
-    def _call(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
 
     def test_rpc_policy_write_refused_to_officer_and_reader(self):
         """Readers and officers cannot change the policy over RPC; a manager can."""
         for user in (self.reader, self.officer):
-            with self.assertRefused():
-                self._call(
+            with self.assertRpcFault():
+                self.rpc(
                     user,
                     "customer.classification.policy",
                     "write",
                     self.policy.ids,
                     {"grade_a_amount": 1},
                 )
-        self._call(
+        self.rpc(
             self.manager,
             "customer.classification.policy",
             "write",
@@ -585,12 +604,12 @@ class TestCustomerClassificationRpc(ClassificationCase, HttpCase):
     def test_rpc_grades_readable_by_reader_only(self):
         """A reader reads grades over RPC; an employee outside the groups is refused."""
         partner = self.customers[0]
-        (row,) = self._call(
+        (row,) = self.rpc(
             self.reader, "res.partner", "read", partner.ids, ["customer_grade", "customer_tier"]
         )
         self.assertIn("customer_grade", row)
-        with self.assertRefused():
-            self._call(self.user_plain, "res.partner", "read", partner.ids, ["customer_grade"])
+        with self.assertRpcFault():
+            self.rpc(self.user_plain, "res.partner", "read", partner.ids, ["customer_grade"])
 
     def test_rpc_results_and_override_refused(self):
         """Results cannot be written over RPC, and an officer cannot override them."""
@@ -598,10 +617,10 @@ class TestCustomerClassificationRpc(ClassificationCase, HttpCase):
         # with the right to edit contacts, so that the classification's own check refuses
         for user in (self.manager, self.officer):
             user.groups_id += self.env.ref("base.group_partner_manager")
-        with self.assertRefused():
-            self._call(self.manager, "res.partner", "write", partner.ids, {"customer_grade": "a"})
-        with self.assertRefused():
-            self._call(
+        with self.assertRpcFault():
+            self.rpc(self.manager, "res.partner", "write", partner.ids, {"customer_grade": "a"})
+        with self.assertRpcFault():
+            self.rpc(
                 self.officer,
                 "res.partner",
                 "write",
