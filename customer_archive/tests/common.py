@@ -7,6 +7,8 @@ from stdnum.cn import uscc
 from odoo import Command, fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
 # fault codes of odoo.addons.base.controllers.rpc
 RPC_FAULT_CODE_WARNING = 2  # UserError, ValidationError
 RPC_FAULT_CODE_ACCESS_ERROR = 4
@@ -40,7 +42,7 @@ class CustomerArchiveCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.company = cls.env["res.company"].create({"name": "档案测试公司"})
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
         user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
@@ -49,6 +51,7 @@ class CustomerArchiveCase(TransactionCase):
         cls.reader2 = new_test_user(cls.env, "ca_reader2", READER, name="赵磊", **user_values)
         cls.officer = new_test_user(cls.env, "ca_officer", OFFICER, name="李静", **user_values)
         cls.manager = new_test_user(cls.env, "ca_manager", MANAGER, name="张伟", **user_values)
+        cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
 
         Partner = cls.env["res.partner"].with_company(cls.company)
         cls.partner_own = Partner.create(
@@ -112,6 +115,13 @@ class CustomerArchiveCase(TransactionCase):
         # tests that enable tracking see their own changes.
         cls.env.flush_all()
         cls.env.cr.flush()
+
+    @staticmethod
+    def with_mail(records):
+        """``records`` in a context that tracks and logs, for the tests of the chatter."""
+        return records.with_context(
+            **{key: False for key in DISABLED_MAIL_CONTEXT if key != "no_reset_password"}
+        )
 
     def web_create(self, model, user, values, context=None):
         """Create a record as the web client saves a new form: every field of the form

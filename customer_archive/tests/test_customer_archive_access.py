@@ -100,7 +100,9 @@ class TestCustomerArchiveAccess(CustomerArchiveCase):
             .with_company(other_company)
             .create({"partner_id": partner.id, "company_id": other_company.id})
         )
-        self.assertNotIn(archive, self.env["customer.archive"].with_user(self.manager).search([]))
+        self.assertFalse(
+            self.env["customer.archive"].with_user(self.manager).search([("id", "=", archive.id)])
+        )
         with self.assertRaises(AccessError):
             archive.with_user(self.manager).read(["name"])
 

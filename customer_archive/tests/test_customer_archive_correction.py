@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import (
-    MANAGER,
     OFFICER,
     RPC_FAULT_CODE_WARNING,
     CustomerArchiveCase,
@@ -17,7 +16,6 @@ class CorrectionCase(CustomerArchiveCase):
     def setUpClass(cls):
         super().setUpClass()
         user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
         cls.officer_contacts = new_test_user(
             cls.env,
             "ca_officer_contacts",
@@ -106,10 +104,10 @@ class TestCustomerArchiveCorrection(CorrectionCase):
         request = self._request(
             new_partner_name="上海浦江国际贸易有限公司", new_registered_capital=3000000
         )
-        archive = self.archive_own.with_context(tracking_disable=False)
+        archive = self.with_mail(self.archive_own)
         request.with_user(self.officer).action_check()
         self.assertEqual((request.state, request.checker_id), ("checked", self.officer))
-        request.with_user(self.manager).with_context(tracking_disable=False).action_approve()
+        self.with_mail(request.with_user(self.manager)).action_approve()
         self.env.flush_all()
         self.env.cr.flush()
         self.assertEqual(request.state, "approved")
@@ -217,8 +215,9 @@ class TestCustomerArchiveCorrection(CorrectionCase):
         own = self._request()
         other = self._request(user=self.officer)
         Correction = self.env["customer.archive.correction"]
-        self.assertEqual(Correction.with_user(self.reader).search([]), own)
-        self.assertEqual(Correction.with_user(self.manager).search([]), own | other)
+        in_company = [("company_id", "=", self.company.id)]
+        self.assertEqual(Correction.with_user(self.reader).search(in_company), own)
+        self.assertEqual(Correction.with_user(self.manager).search(in_company), own | other)
 
 
 @tagged("post_install", "-at_install")

@@ -5,9 +5,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import MANAGER, RPC_FAULT_CODE_WARNING, CustomerArchiveCase, CustomerArchiveRpcCase
+from .common import RPC_FAULT_CODE_WARNING, CustomerArchiveCase, CustomerArchiveRpcCase
 
 TODAY = "2026-03-01"
 
@@ -20,8 +20,6 @@ class DestructionCase(CustomerArchiveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
         (cls.archive_own | cls.archive_other).action_activate()
         cls.archive_other.date_relationship_end = "2015-06-30"
         Document = cls.env["customer.archive.document"]

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import MANAGER, READER, CustomerArchiveCase, CustomerArchiveRpcCase
+from .common import READER, CustomerArchiveCase, CustomerArchiveRpcCase
 
 
 class HandoverCase(CustomerArchiveCase):
@@ -13,7 +13,6 @@ class HandoverCase(CustomerArchiveCase):
         super().setUpClass()
         user_values = {"company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
         cls.successor = new_test_user(cls.env, "ca_successor", READER, name="孙磊", **user_values)
-        cls.manager2 = new_test_user(cls.env, "ca_manager2", MANAGER, name="周敏", **user_values)
         (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
         cls.activity_leaver = cls.archive_own.activity_schedule(
             "mail.mail_activity_data_todo", summary="回访客户", user_id=cls.reader.id
@@ -93,7 +92,9 @@ class TestCustomerArchiveHandover(HandoverCase):
         self.assertEqual(self.archive_kept.user_id, self.reader)
         self.assertEqual(self.partner_own.user_id, self.reader)
         self.assertEqual(self.activity_leaver.user_id, self.reader)
-        self.assertFalse(self.env["customer.archive.handover"].search([]))
+        self.assertFalse(
+            self.env["customer.archive.handover"].search([("from_user_id", "=", self.reader.id)])
+        )
 
     def test_handover_to_same_or_inactive_user_refused(self):
         """The successor must be another, active user; nothing moves otherwise."""

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 
@@ -96,6 +96,21 @@ class TestCustomerArchiveLoan(LoanCase):
                 loan, self.env["customer.archive.loan"].search([("is_overdue", "=", True)])
             )
 
+    def test_access_ends_on_the_borrowers_own_date(self):
+        """In Shanghai the due day ends at 16:00 UTC: from then on the loan is overdue for
+        the borrower and his access ends, the same date for both."""
+        self.reader.tz = "Asia/Shanghai"
+        with freeze_time(TODAY):
+            loan = self._out(self._loan())
+        due = datetime.combine(loan.date_due, time(15, 30))  # 23:30 in Shanghai
+        with freeze_time(due):
+            self.assertTrue(self._reads(self.reader, self.archive_other))
+            self.assertFalse(loan.with_user(self.reader).is_overdue)
+        with freeze_time(due + timedelta(hours=1)):  # 00:30 the next day in Shanghai
+            self.assertFalse(self._reads(self.reader, self.archive_other))
+            loan.invalidate_recordset(["is_overdue"])
+            self.assertTrue(loan.with_user(self.reader).is_overdue)
+
     @freeze_time(TODAY)
     def test_full_loan_of_named_documents_opens_those_documents(self):
         """A full loan of named documents lets the borrower read those documents."""
@@ -181,7 +196,8 @@ class TestCustomerArchiveLoan(LoanCase):
     @freeze_time(TODAY)
     def test_due_date_bounds(self):
         """The due date is neither before the start nor beyond the maximum loan days."""
-        count = self.env["customer.archive.loan"].search_count([])
+        in_company = [("company_id", "=", self.company.id)]
+        count = self.env["customer.archive.loan"].search_count(in_company)
         with self.assertRaises(ValidationError):
             self._loan(date_due=TODAY - timedelta(days=1))
         with self.assertRaises(ValidationError) as caught:
@@ -189,7 +205,7 @@ class TestCustomerArchiveLoan(LoanCase):
         self.assertIn("30", str(caught.exception))
         self.env["ir.config_parameter"].set_param("customer_archive.loan_max_days", "60")
         self._loan(date_due=TODAY + timedelta(days=31))
-        self.assertEqual(self.env["customer.archive.loan"].search_count([]), count + 1)
+        self.assertEqual(self.env["customer.archive.loan"].search_count(in_company), count + 1)
 
     @freeze_time(TODAY)
     def test_return_of_loan_not_out_refused(self):
@@ -343,8 +359,9 @@ class TestCustomerArchiveLoan(LoanCase):
         mine = self._loan()
         theirs = self._loan(user=self.reader2)
         Loan = self.env["customer.archive.loan"]
-        self.assertEqual(Loan.with_user(self.reader).search([]), mine)
-        self.assertEqual(Loan.with_user(self.officer).search([]), mine | theirs)
+        in_company = [("company_id", "=", self.company.id)]
+        self.assertEqual(Loan.with_user(self.reader).search(in_company), mine)
+        self.assertEqual(Loan.with_user(self.officer).search(in_company), mine | theirs)
         with self.assertRaises(AccessError):
             theirs.with_user(self.reader).read(["purpose"])
 

@@ -63,7 +63,7 @@ class TestCustomerArchiveWorkflow(CustomerArchiveCase):
 
     def test_tracking_written_for_fields_with_history(self):
         """Changing keeper or legal representative is tracked; market share is not."""
-        archive = self.archive_own.with_context(tracking_disable=False)
+        archive = self.with_mail(self.archive_own)
         archive.message_ids.unlink()
         archive.write({"legal_representative": "陈建国", "user_id": self.manager.id})
         self._flush_tracking()

@@ -5,19 +5,15 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from .common import MANAGER, CustomerArchiveCase, CustomerArchiveRpcCase
+from .common import CustomerArchiveCase, CustomerArchiveRpcCase
 
 
 class DoorCase(CustomerArchiveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        user_values = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
-        cls.manager2 = new_test_user(
-            cls.env, "ca_door_manager2", MANAGER, name="周敏", **user_values
-        )
         (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
         cls.document_other = cls.env["customer.archive.document"].create(
             {"archive_id": cls.archive_other.id, "type_id": cls.doc_type.id, "name": "合同复印件"}
@@ -441,6 +437,56 @@ class TestWorkflowLoopholesRpc(DoorCase, CustomerArchiveRpcCase):
                     self.rpc(user, model, "write", ids, vals)
         self.env.invalidate_all()
         self.assertEqual((loan.state, archive.state), ("submitted", "active"))
+
+    def test_rpc_every_protected_field_refused_to_admin(self):
+        """Over RPC the administrator writes no state and no stamped field of any
+        workflow: each is set by its transitions only."""
+        admin = self.env.ref("base.user_admin")
+        admin.write({"company_ids": [Command.link(self.company.id)], "company_id": self.company.id})
+        loan = self.submitted_loan()
+        register = (
+            self.env["customer.archive.destruction"]
+            .with_user(self.officer)
+            .create({"reason": "保存期满", "panel_ids": [Command.set(self.manager.ids)]})
+        )
+        correction = (
+            self.env["customer.archive.correction"]
+            .with_user(self.reader)
+            .create(
+                {
+                    "archive_id": self.archive_own.id,
+                    "new_legal_representative": "陈建国",
+                    "reason": "营业执照变更",
+                }
+            )
+        )
+        signal = (
+            self.env["customer.risk.signal"]
+            .with_user(self.reader)
+            .create(
+                {
+                    "partner_id": self.partner_own.id,
+                    "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
+                }
+            )
+        )
+        values = {
+            "many2one": admin.id,
+            "many2many": [[6, 0, admin.ids]],
+            "date": "2026-01-01",
+            "datetime": "2026-01-01 08:00:00",
+        }
+        for record in (self.archive_other, loan, register, correction, signal):
+            Model = self.env[record._name]
+            for fname in sorted(Model._workflow_protected_fields()):
+                field = Model._fields[fname]
+                value = values.get(field.type) or field._description_selection(self.env)[-1][0]
+                with self.subTest(model=record._name, field=fname):
+                    with self.assertRpcFault():
+                        self.rpc(admin, record._name, "write", record.ids, {fname: value})
+        self.env.invalidate_all()
+        self.assertEqual(loan.state, "submitted")
+        self.assertFalse(register.approved_user_ids)
 
     def test_rpc_forms_and_flows(self):
         """Over RPC a reader asks, an officer approves and hands out, as in the UI; the

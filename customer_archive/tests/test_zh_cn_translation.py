@@ -6,6 +6,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
 
+# Terms that read the same in Chinese: OCA's po format (oca-checks-po --fix, run by
+# bin/update-po) leaves a translation identical to its source empty, and Odoo shows the
+# source. Nothing else may stay untranslated.
+SAME_IN_CHINESE = {"ID", "____________________", "'%s' % object.name"}
+
+
 @tagged("post_install", "-at_install")
 class TestZhCnTranslation(TransactionCase):
     @classmethod
@@ -24,7 +30,7 @@ class TestZhCnTranslation(TransactionCase):
                 TranslationModuleReader(self.env.cr, modules=["customer_archive"])
             )
         }
-        missing = sorted(terms - translated)
+        missing = sorted(terms - translated - SAME_IN_CHINESE)
         self.assertFalse(missing, "untranslated in zh_CN.po:\n" + "\n".join(missing))
 
     def test_interface_shown_in_chinese(self):
