@@ -5,7 +5,6 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
-
 # Terms that read the same in Chinese: OCA's po format (oca-checks-po --fix, run by
 # bin/update-po) leaves a translation identical to its source empty, and Odoo shows the
 # source. Nothing else may stay untranslated.
