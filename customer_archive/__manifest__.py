@@ -22,6 +22,8 @@
         "security/customer_archive_handover_rules.xml",
         "security/customer_archive_destruction_rules.xml",
         "security/customer_archive_correction_rules.xml",
+        "security/customer_archive_access_log_rules.xml",
+        "security/customer_archive_consent_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
@@ -49,6 +51,7 @@
         "report/customer_archive_destruction_reports.xml",
         "report/customer_archive_destruction_templates.xml",
         "views/customer_archive_correction_views.xml",
+        "views/customer_archive_access_log_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,5 +1,7 @@
 from . import (
     customer_archive,
+    customer_archive_access_log,
+    customer_archive_consent,
     customer_archive_correction,
     customer_archive_destruction,
     customer_archive_destruction_line,

@@ -1,3 +1,5 @@
+import json
+
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -7,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from . import customer_archive_credit_code as credit_code
 from . import customer_classification_rules as rules
 from . import customer_classification_store as store
+from .customer_archive_access_log import consultation
+from .customer_archive_input import check_lengths
 from .customer_archive_workflow_mixin import Transition, door_open
 
 READER = "customer_archive.group_reader"
@@ -49,6 +53,13 @@ STUB_FIELDS = {
 STUB_WRITABLE_FIELDS = {"user_id", "active"}
 REVIEW_ACTIVITY = "customer_archive.mail_activity_type_archive_review"
 LICENCE_ACTIVITY = "customer_archive.mail_activity_type_licence_expired"
+# the personal data of an individual customer (个人信息), erased on request
+PERSONAL_FIELDS = ("birthday", "gender", "education", "hobbies", "family_info")
+# fields whose read is no consultation of the dossier (a name shown in another form)
+NOT_CONSULTED = {"id", "display_name"}
+# the largest registered capital and staff a form accepts: beyond, a typing mistake
+MAX_AMOUNT = 10**15
+MAX_EMPLOYEES = 10**7
 
 
 class CustomerArchive(models.Model):
@@ -83,6 +94,14 @@ class CustomerArchive(models.Model):
     )
     _workflow_stamped_fields = ("date_last_review", "destruction_id", "date_destroyed")
     _workflow_locked_fields = ("name",)
+    _text_limits = {
+        "credit_code": 64,
+        "legal_representative": 100,
+        "fax": 64,
+        "postcode": 32,
+        "education": 100,
+        "market_region": 100,
+    }
 
     # Registration (登记)
     name = fields.Char(
@@ -178,13 +197,13 @@ class CustomerArchive(models.Model):
     education = fields.Char(groups=OFFICER)
     hobbies = fields.Text(groups=OFFICER)
     family_info = fields.Text(string="Family", groups=OFFICER)
+    consent_ids = fields.One2many("customer.archive.consent", "archive_id", string="Consents")
     share_consent = fields.Boolean(
         string="Consent to Share",
-        tracking=True,
-        help="The customer agreed that their information may be given to third parties "
-        "(对外提供客户信息时,应征得客户同意).",
+        compute="_compute_share_consent",
+        help="The customer's current consent that their information may be given to third "
+        "parties (对外提供客户信息时,应征得客户同意), from the consents on record.",
     )
-    share_consent_date = fields.Date(string="Consent Date", tracking=True)
 
     # Characteristics (客户特征)
     market_region = fields.Char(tracking=True)
@@ -318,6 +337,11 @@ class CustomerArchive(models.Model):
         store=True,
     )
 
+    # Consultation log (查阅记录), for managers
+    access_log_count = fields.Integer(
+        string="Consultations", compute="_compute_access_log_count", groups=MANAGER
+    )
+
     # Workflow buttons
     can_activate = fields.Boolean(compute="_compute_workflow_can")
     can_close = fields.Boolean(compute="_compute_workflow_can")
@@ -400,6 +424,31 @@ class CustomerArchive(models.Model):
             archive.loan_count = counts.get(archive.id, 0)
             archive.is_out = archive.id in out
 
+    @api.depends("consent_ids.purpose", "consent_ids.date", "consent_ids.date_withdrawn")
+    @api.depends_context("date")
+    def _compute_share_consent(self):
+        for archive in self:
+            archive.share_consent = archive._has_consent("share")
+
+    def _has_consent(self, purpose):
+        """Whether the customer himself gave a current consent for ``purpose``."""
+        self.ensure_one()
+        return any(
+            consent.purpose == purpose
+            and consent.partner_id == self.partner_id
+            and consent.is_current
+            for consent in self.consent_ids
+        )
+
+    def _compute_access_log_count(self):
+        counts = dict(
+            self.env["customer.archive.access.log"]._read_group(
+                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
+            )
+        )
+        for archive in self:
+            archive.access_log_count = counts.get(archive, 0)
+
     @api.depends("correction_ids")
     def _compute_correction_count(self):
         counts = dict(
@@ -437,6 +486,12 @@ class CustomerArchive(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_customer_classification(self):
         for archive in self:
+            if not archive.id:
+                # a form being filled (onchange) shows nothing of the customer's
+                # classification: the copy is made when the dossier is saved
+                for fname in store.ARCHIVE_COPIES:
+                    archive[fname] = False
+                continue
             # sudo: the results are for the archive groups, whoever saves the dossier
             partner = archive.partner_id.with_company(archive.company_id).sudo()
             for fname in store.ARCHIVE_COPIES:
@@ -463,6 +518,59 @@ class CustomerArchive(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "registered_capital",
+        "employee_count",
+        "market_share",
+        "review_interval",
+        "date_founded",
+        "date_open",
+        "date_relationship_start",
+        "date_relationship_end",
+    )
+    def _check_bounds(self):
+        """Amounts and counts are not negative nor absurd, a share is a percentage, and
+        dates lie between 1900 and today (the opening date up to a year ahead)."""
+        _ = self.env._
+        today = fields.Date.context_today(self)
+        first = fields.Date.to_date("1900-01-01")
+        for archive in self:
+            numbers = [
+                (archive.registered_capital, 0, MAX_AMOUNT, "registered_capital"),
+                (archive.employee_count, 0, MAX_EMPLOYEES, "employee_count"),
+                (archive.market_share, 0, 100, "market_share"),
+                (archive.review_interval, 0, 120, "review_interval"),
+            ]
+            for value, low, high, fname in numbers:
+                if not low <= (value or 0) <= high:
+                    raise ValidationError(
+                        _(
+                            "%(field)s must lie between %(low)s and %(high)s.",
+                            field=self._fields[fname].get_description(self.env)["string"],
+                            low=low,
+                            high=high,
+                        )
+                    )
+            dates = [
+                (archive.date_founded, today, "date_founded"),
+                (archive.date_open, today + relativedelta(years=1), "date_open"),
+                (archive.date_relationship_start, today, "date_relationship_start"),
+                (archive.date_relationship_end, today, "date_relationship_end"),
+            ]
+            for value, last, fname in dates:
+                if value and not first <= value <= last:
+                    raise ValidationError(
+                        _(
+                            "%(field)s must lie between %(first)s and %(last)s.",
+                            field=self._fields[fname].get_description(self.env)["string"],
+                            first=first,
+                            last=last,
+                        )
+                    )
+            start, end = archive.date_relationship_start, archive.date_relationship_end
+            if start and end and end < start:
+                raise ValidationError(_("The relationship cannot end before it starts."))
+
     @api.constrains("credit_code")
     def _check_credit_code(self):
         for archive in self.filtered("credit_code"):
@@ -471,6 +579,7 @@ class CustomerArchive(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_lengths(self, vals, self._text_limits)
             self._check_confidentiality_right(vals)
             if vals.get("credit_code"):
                 vals["credit_code"] = credit_code.normalize(vals["credit_code"])
@@ -492,6 +601,7 @@ class CustomerArchive(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_lengths(self, vals, self._text_limits)
         self._check_confidentiality_right(vals)
         if not door_open(self._name) and vals.keys() - STUB_WRITABLE_FIELDS:
             self._check_not_destroyed()
@@ -509,7 +619,192 @@ class CustomerArchive(models.Model):
                     for archive in self
                 ]
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("confidentiality") == "secret":
+            self._end_loans()
+        if vals.keys() & {"user_id", "confidentiality", "partner_id"}:
+            self._prune_followers()
+        return result
+
+    def _end_loans(self):
+        """A dossier made secret is lent no more: pending loans are cancelled, and a file
+        that is out no longer opens the dossier to its borrower (the record rules leave
+        secret dossiers out of loans); its keeper is asked to call it back."""
+        # sudo: the loans of others are ended by whoever classifies the dossier secret
+        loans = self.sudo().loan_ids
+        pending = loans.filtered(lambda loan: loan.state in ("draft", "submitted", "approved"))
+        if pending:
+            pending.with_user(self.env.user)._workflow_run("cancel")
+        for loan in loans.filtered(lambda loan: loan.state == "out"):
+            loan.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Call the file back: the archive is now secret"),
+                user_id=(loan.archive_id.user_id or self.env.user).id,
+            )
+
+    # ------------------------------------------------- consultation log
+    def web_read(self, specification):
+        """A form opened: one consultation of the dossier(s) read."""
+        with consultation("form") as outer:
+            result = super().web_read(specification)
+            if outer and set(specification) - NOT_CONSULTED:
+                self.env["customer.archive.access.log"]._log(self, "form")
+        return result
+
+    @api.model
+    def web_search_read(self, domain, specification, **kwargs):
+        """A list page is not a consultation of the dossiers it lists."""
+        with consultation("list"):
+            return super().web_search_read(domain, specification, **kwargs)
+
+    def read(self, fields=None, load="_classic_read"):
+        """A read over the API: one consultation of each dossier read."""
+        with consultation("api") as outer:
+            result = super().read(fields, load=load)
+            if outer and (fields is None or set(fields) - NOT_CONSULTED):
+                self.env["customer.archive.access.log"]._log(self, "api")
+        return result
+
+    @api.model
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
+        with consultation("api") as outer:
+            result = super().search_read(
+                domain, fields, offset=offset, limit=limit, order=order, **kwargs
+            )
+            if outer and result and (fields is None or set(fields) - NOT_CONSULTED):
+                self.env["customer.archive.access.log"]._log(
+                    self.browse([row["id"] for row in result]), "api"
+                )
+        return result
+
+    def export_data(self, fields_to_export):
+        """Exporting dossier data is for officers and managers (严禁复印), and logged."""
+        if not (self.env.su or self.env.user.has_group(OFFICER)):
+            raise AccessError(
+                self.env._("Only archive officers and managers may export archive data.")
+            )
+        with consultation("export"):
+            result = super().export_data(fields_to_export)
+        self.env["customer.archive.access.log"]._log(self, "export")
+        return result
+
+    # ------------------------------------------------------- personal data
+    def action_export_personal_data(self):
+        """The customer's personal data as a file (个人信息副本), for an officer to hand
+        to the customer who asks for it; logged as an export."""
+        self.ensure_one()
+        if not self.env.user.has_group(OFFICER):
+            raise AccessError(
+                self.env._("Only archive officers and managers may export archive data.")
+            )
+        customer = self.partner_id
+        data = {
+            "archive": self.name,
+            "customer": {
+                "name": customer.name,
+                "phone": customer.phone or "",
+                "email": customer.email or "",
+                "address": customer.contact_address or "",
+            },
+            "personal": {
+                fname: str(self._fields[fname].convert_to_export(self[fname], self) or "")
+                for fname in PERSONAL_FIELDS
+            },
+            "contacts": [
+                {
+                    "name": contact.name,
+                    "function": contact.function or "",
+                    "phone": contact.phone or "",
+                    "email": contact.email or "",
+                }
+                for contact in customer.child_ids
+            ],
+            "consents": [
+                {
+                    "person": consent.partner_id.name,
+                    "purpose": consent.purpose,
+                    "date": str(consent.date),
+                    "withdrawn": str(consent.date_withdrawn or ""),
+                }
+                for consent in self.consent_ids
+            ],
+        }
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}-personal-data.json",
+                "raw": json.dumps(data, ensure_ascii=False, indent=2).encode(),
+                "mimetype": "application/json",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.env["customer.archive.access.log"]._log(self, "export")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def action_erase_personal_data(self):
+        """Erase the customer's personal data on request: refused, with the reason, while
+        the archive must still be kept (保存期限)."""
+        if not self.env.user.has_group(OFFICER):
+            raise AccessError(self.env._("Only an archive officer may erase personal data."))
+        today = fields.Date.context_today(self)
+        for archive in self:
+            if not archive.retention_date or archive.retention_date > today:
+                raise UserError(
+                    self.env._(
+                        "The personal data of %(archive)s cannot be erased yet: the archive "
+                        "is kept until %(date)s (retention period).",
+                        archive=archive.display_name,
+                        date=archive.retention_date,
+                    )
+                    if archive.retention_date
+                    else self.env._(
+                        "The personal data of %(archive)s cannot be erased yet: the "
+                        "relationship has not ended, or a document is kept permanently.",
+                        archive=archive.display_name,
+                    )
+                )
+        self.write(dict.fromkeys(PERSONAL_FIELDS, False))
+        for archive in self:
+            archive.message_post(
+                body=self.env._(
+                    "Personal data erased on the customer's request by %(user)s.",
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_view_access_log(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_archive.customer_archive_access_log_action"
+        )
+        action["domain"] = [("archive_id", "=", self.id)]
+        return action
+
+    def _prune_followers(self):
+        """Who may no longer read a dossier stops following it: a replaced keeper, a
+        salesperson whose customer became secret or changed hands, no longer receives
+        its messages (complaints included)."""
+        # sudo: the followers of every dossier are looked at, whoever changed it
+        for archive in self.sudo():
+            gone = archive.message_partner_ids.filtered(
+                lambda partner, archive=archive: (
+                    not any(
+                        archive.with_user(user)
+                        .with_context(allowed_company_ids=user.company_ids.ids)
+                        .has_access("read")
+                        for user in partner.user_ids
+                        if not user.share
+                    )
+                )
+            )
+            if gone:
+                archive.message_unsubscribe(gone.ids)
 
     def _check_duplicates(self, rows):
         """Refuse a second archive of a partner, or a credit code registered twice in a

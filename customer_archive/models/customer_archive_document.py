@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .customer_archive_input import check_lengths
+
 
 class CustomerArchiveDocument(models.Model):
     """One line of a dossier's file directory (客户档案目录)."""
@@ -111,6 +113,8 @@ class CustomerArchiveDocument(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_lengths(self, vals)
         archive_ids = [vals["archive_id"] for vals in vals_list if vals.get("archive_id")]
         self.env["customer.archive"].browse(archive_ids)._check_not_destroyed()
         documents = super().create(vals_list)
@@ -118,6 +122,7 @@ class CustomerArchiveDocument(models.Model):
         return documents
 
     def write(self, vals):
+        check_lengths(self, vals)
         archives = self.archive_id
         if vals.get("archive_id"):
             archives |= archives.browse(vals["archive_id"])

@@ -38,7 +38,9 @@ class CustomerArchiveLoan(models.Model):
     _check_company_auto = True
 
     _workflow_transitions = (
-        Transition("submit", ("draft",), "submitted", READER, ("_rule_own_or_officer",)),
+        Transition(
+            "submit", ("draft",), "submitted", READER, ("_rule_own_or_officer", "_rule_lendable")
+        ),
         Transition(
             "approve",
             ("submitted",),
@@ -192,7 +194,15 @@ class CustomerArchiveLoan(models.Model):
     @api.constrains("date_start", "date_due")
     def _check_dates(self):
         max_days = self._max_days()
+        today = fields.Date.context_today(self)
         for loan in self:
+            if abs((loan.date_start - today).days) > 366:
+                raise ValidationError(
+                    self.env._(
+                        "A loan starts within a year of today, not on %(date)s.",
+                        date=loan.date_start,
+                    )
+                )
             if loan.date_due < loan.date_start:
                 raise ValidationError(self.env._("The due date cannot be before the start date."))
             if (loan.date_due - loan.date_start).days > max_days:
@@ -209,11 +219,12 @@ class CustomerArchiveLoan(models.Model):
     def _check_lendable(self):
         for loan in self:
             loan._check_archive_lendable()
-            # sudo: the borrower may name documents he cannot read yet.
+            # sudo: checked whoever may read the documents; the borrower's right next.
             if loan.sudo().document_ids.archive_id - loan.archive_id:
                 raise ValidationError(
                     self.env._("The documents of a loan must belong to its archive.")
                 )
+            loan._check_documents_readable()
             if loan.kind != "consult":
                 originals = loan._originals()
                 if originals:
@@ -236,8 +247,27 @@ class CustomerArchiveLoan(models.Model):
                 )
             )
         if archive.confidentiality == "secret":
+            # said without saying why: the borrower is not told the dossier is secret
             raise ValidationError(
-                self.env._("Archive %(number)s is secret: it is never lent.", number=archive.name)
+                self.env._(
+                    "Archive %(number)s cannot be lent; ask its keeper.", number=archive.name
+                )
+            )
+
+    def _check_documents_readable(self):
+        """A loan names only documents the user who writes it may read: the slip and the
+        messages print their titles. A reader asks for the others by leaving the list
+        empty (the whole archive), or an officer names them for him."""
+        if self.env.su:
+            return
+        documents = self.sudo().document_ids
+        readable = self.env["customer.archive.document"].search([("id", "in", documents.ids)])
+        if documents - readable.sudo():
+            raise ValidationError(
+                self.env._(
+                    "Name only documents you may read; leave the list empty to ask for the "
+                    "whole archive."
+                )
             )
 
     def _originals(self):
@@ -307,6 +337,15 @@ class CustomerArchiveLoan(models.Model):
             self._check_archive_lendable()
         except ValidationError as error:
             return UserError(error.args[0])
+        # sudo: only whether the customer consented is looked at, not the consents
+        if self.kind == "issue" and not self.archive_id.sudo()._has_consent("share"):
+            return UserError(
+                self.env._(
+                    "A copy of archive %(number)s leaves the company: the customer's current "
+                    "consent to giving his data to third parties must be on record first.",
+                    number=self.archive_id.sudo().name,
+                )
+            )
         return False
 
     def action_submit(self):
@@ -358,6 +397,9 @@ class CustomerArchiveLoan(models.Model):
         )
         self.activity_feedback(["customer_archive.mail_activity_type_loan_handout"])
         self._note_on_archive(self.env._("Handed out"))
+        Log = self.env["customer.archive.access.log"]
+        for loan in self:
+            Log._log(loan.archive_id, "loan", user=loan.user_id)
 
     def action_return(self):
         self._workflow_run("return")

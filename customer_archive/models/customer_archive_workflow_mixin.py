@@ -23,6 +23,8 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .customer_archive_input import check_lengths
+
 # The (model, purpose) pairs whose protected fields may be written now, in this thread.
 _OPEN_DOORS = contextvars.ContextVar("customer_archive_open_doors", default=frozenset())
 
@@ -60,6 +62,8 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
     _workflow_stamped_fields = ()
     # set when the record is created (its number), never written afterwards
     _workflow_locked_fields = ()
+    # characters a text field may hold, where the default of its type does not fit
+    _text_limits = {}
 
     # ------------------------------------------------------------------ rights
     @api.model
@@ -190,10 +194,19 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._workflow_clean_create_vals(vals) for vals in vals_list]
+        for vals in vals_list:
+            check_lengths(self, vals, self._text_limits)
         return super().create(vals_list)
+
+    def onchange(self, values, field_names, fields_spec):
+        """A form is filled in by who may create such records: ``onchange`` checks no
+        rights of its own, and its computes would answer anybody."""
+        self.browse().check_access("create")
+        return super().onchange(values, field_names, fields_spec)
 
     def write(self, vals):
         self._workflow_check_write(vals)
+        check_lengths(self, vals, self._text_limits)
         return super().write(vals)
 
     @api.model

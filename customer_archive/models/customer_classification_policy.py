@@ -522,10 +522,9 @@ class CustomerClassificationPolicy(models.Model):
                 "activity_type_id": activity_type.id,
                 "user_id": (partner.user_id or self.manager_id or self.env.user).id,
                 "date_deadline": fields.Date.context_today(self),
-                "summary": self.env._(
-                    "Expected to buy again around %(date)s",
-                    date=row["customer_next_purchase_date"],
-                ),
+                # nothing of the classification in it: every employee who may read the
+                # partner reads its activities
+                "summary": self.env._("Ask the customer about a new order"),
             }
             for partner, row in zip(partners, rows, strict=True)
             if partner.id not in open_ids

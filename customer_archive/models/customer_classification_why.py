@@ -5,8 +5,9 @@ company's policy."""
 from odoo.tools import formatLang
 
 
-def why_lines(partner, policy):
-    """The figures that produced each result, one line each."""
+def why_lines(partner, policy, with_amounts=True):
+    """The figures that produced each result, one line each; the amounts only
+    ``with_amounts`` (for who may see them)."""
     env = partner.env
     _ = env._
     currency = env.company.currency_id
@@ -20,7 +21,15 @@ def why_lines(partner, policy):
     }
     lines = []
     computed = partner.customer_grade_computed
-    if computed == "d":
+    if computed and not with_amounts:
+        lines.append(
+            _(
+                "Grade %(grade)s: by the invoices and arrears of the last %(months)s months.",
+                grade=labels["customer_grade"][computed],
+                months=policy.window_months,
+            )
+        )
+    elif computed == "d":
         lines.append(
             _(
                 "Grade D: %(overdue)s overdue for more than %(days)s days, "

@@ -15,7 +15,7 @@ from .customer_archive_workflow_mixin import Transition
 class CustomerRiskSignal(models.Model):
     _name = "customer.risk.signal"
     _description = "Customer Risk Signal"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread"]
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -86,8 +86,12 @@ class CustomerRiskSignal(models.Model):
             .sudo()
             .search(
                 [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", (self.partner_id - still_watched).ids),
+                    ("res_model", "=", self._name),
+                    (
+                        "res_id",
+                        "in",
+                        (self.partner_id - still_watched).customer_risk_signal_ids.ids,
+                    ),
                     ("activity_type_id", "=", self._activity_type().id),
                 ]
             )
@@ -98,17 +102,22 @@ class CustomerRiskSignal(models.Model):
         return self.env.ref("customer_archive.mail_activity_type_risk_signal")
 
     def _schedule_manager_activity(self):
-        """One open review activity per customer for the policy's manager."""
+        """One open review activity per customer for the policy's manager, on the signal
+        itself: only the archive groups read signals, not every employee who may read
+        the customer's partner record."""
         activity_type = self._activity_type()
         Activity = self.env["mail.activity"].sudo()  # the reporter asks the manager to act
+        signals = self.partner_id.sudo().customer_risk_signal_ids
         watched = set(
-            Activity.search(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", self.partner_id.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            ).mapped("res_id")
+            signals.browse(
+                Activity.search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", signals.ids),
+                        ("activity_type_id", "=", activity_type.id),
+                    ]
+                ).mapped("res_id")
+            ).partner_id.ids
         )
         Policy = self.env["customer.classification.policy"]
         for signal in self:
@@ -117,7 +126,7 @@ class CustomerRiskSignal(models.Model):
                 continue
             watched.add(partner.id)
             manager = Policy._get_company_policy(signal.company_id).manager_id
-            partner.sudo().activity_schedule(
+            signal.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=(manager or self.env.user).id,
                 summary=self.env._("Risk signal: %(signal)s", signal=signal.type_id.display_name),

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .customer_archive_access_log import DEFAULT_RETENTION_YEARS, RETENTION_PARAM
 from .customer_archive_loan import DEFAULT_MAX_DAYS, MAX_DAYS_PARAM
 
 
@@ -19,6 +20,17 @@ class ResConfigSettings(models.TransientModel):
     customer_archive_loan_max_days = fields.Integer(
         string="Maximum Loan Days", config_parameter=MAX_DAYS_PARAM, default=DEFAULT_MAX_DAYS
     )
+
+    customer_archive_access_log_years = fields.Integer(
+        string="Keep Consultations (Years)",
+        config_parameter=RETENTION_PARAM,
+        default=DEFAULT_RETENTION_YEARS,
+    )
+
+    @api.constrains("customer_archive_access_log_years")
+    def _check_customer_archive_access_log_years(self):
+        if any(settings.customer_archive_access_log_years < 1 for settings in self):
+            raise ValidationError(self.env._("Consultations are kept at least one year."))
 
     @api.constrains("customer_archive_loan_max_days")
     def _check_customer_archive_loan_max_days(self):

@@ -22,11 +22,11 @@ from .customer_archive_workflow_mixin import door_open
 
 
 def _classification_field(field_class, *args, **kwargs):
-    """A stored per-company classification field, readable by the archive groups."""
+    """A stored per-company classification field, readable by the archive groups (the
+    amounts by officers and managers only)."""
     kwargs.setdefault("readonly", True)
-    return field_class(
-        *args, company_dependent=True, copy=False, index=False, groups=READER, **kwargs
-    )
+    kwargs.setdefault("groups", READER)
+    return field_class(*args, company_dependent=True, copy=False, index=False, **kwargs)
 
 
 class ResPartner(models.Model):
@@ -130,18 +130,24 @@ class ResPartner(models.Model):
         string="Top Customer",
         help="Among the customers who bring most revenue (the 20/80 rule).",
     )
+    # The amounts are officers' and managers': a reader sees them, in the "why" text, only
+    # for the customers whose dossier he may read.
     customer_yearly_amount = _classification_field(
         fields.Float,
+        groups=OFFICER,
         string="Yearly Amount",
         help="Posted customer invoices minus refunds, untaxed, in company currency, "
         "over the policy's rolling window.",
     )
     customer_overdue_amount = _classification_field(
         fields.Float,
+        groups=OFFICER,
         string="Overdue Amount",
         help="Receivables due for longer than the policy's grace days, in company currency.",
     )
-    customer_average_amount = _classification_field(fields.Float, string="Average Invoice Amount")
+    customer_average_amount = _classification_field(
+        fields.Float, groups=OFFICER, string="Average Invoice Amount"
+    )
     customer_invoice_count = _classification_field(fields.Integer, string="Invoices in Window")
     customer_last_invoice_date = _classification_field(fields.Date, string="Last Invoice Date")
     customer_purchase_interval = _classification_field(
@@ -240,16 +246,27 @@ class ResPartner(models.Model):
                 signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
             )
 
-    @api.depends_context("company", "lang")
+    @api.depends_context("company", "lang", "uid")
     @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)
     def _compute_customer_classification_why(self):
         policy = self.env["customer.classification.policy"]._get_company_policy()
+        with_amounts = self._customer_amounts_visible()
         for partner in self:
             partner.customer_classification_why = (
-                "\n".join(why.why_lines(partner, policy))
+                "\n".join(why.why_lines(partner, policy, partner in with_amounts))
                 if partner.customer_classified_date
                 else False
             )
+
+    def _customer_amounts_visible(self):
+        """The partners of ``self`` whose amounts the user may see: all for officers, else
+        those whose dossier he may read (searched as him, so the rules decide)."""
+        if self.env.user.has_group(OFFICER):
+            return self
+        readable = self.env["customer.archive"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids)]
+        )
+        return self.filtered(lambda partner: partner.commercial_partner_id in readable.partner_id)
 
     @api.depends_context("company")
     @api.depends("customer_grade")
@@ -290,6 +307,9 @@ class ResPartner(models.Model):
             self._check_registered_name(vals["name"])
         self._check_classification_write(vals)
         result = super().write(vals)
+        if "user_id" in vals:
+            # sudo: the dossiers' followers change with the salesperson, seen or not
+            self.sudo().customer_archive_ids._prune_followers()
         if not self.env.context.get("customer_classification_store") and any(
             fname in vals for fname in store.MANUAL_FIELDS
         ):

@@ -167,8 +167,12 @@ class TestCustomerClassification(ClassificationCase):
         self.assertEqual(self.of(partner).customer_grade, "d")
         self.assertEqual(self.of(partner).customer_grade_computed, "d")
         self.assertEqual(self.of(partner).customer_overdue_amount, 150000)
-        why = self.of(partner).with_user(self.reader).customer_classification_why
+        why = self.of(partner).with_user(self.officer).customer_classification_why
         self.assertIn("150,000.00", why)
+        # the reader may not read this customer's dossier: the grade, not the amounts
+        why = self.of(partner).with_user(self.reader).customer_classification_why
+        self.assertIn("D", why)
+        self.assertNotIn("150,000.00", why)
 
         self.pay(late, days_ago(1))
         self.classify()
@@ -299,6 +303,7 @@ class TestCustomerClassification(ClassificationCase):
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.reader)
+        self.assertNotIn(str(days_ago(10).year), activities.summary or "")
         activities.action_feedback(feedback="called")
         self.classify()
         with freeze_time(TODAY + timedelta(days=1)):
@@ -471,8 +476,14 @@ class TestCustomerClassificationRun(ClassificationCase):
         self.classify()
         Partner = self.env["res.partner"].with_user(self.reader).with_company(self.company)
         self.assertIn(self.partner_own, Partner.search([("customer_grade", "=", "a")]))
-        groups = dict(
+        with self.assertRaises(AccessError):  # the amounts are the officers'
             Partner._read_group(
+                [("customer_grade", "!=", False)],
+                ["customer_grade"],
+                ["customer_yearly_amount:sum"],
+            )
+        groups = dict(
+            Partner.with_user(self.officer)._read_group(
                 [("customer_grade", "!=", False)],
                 ["customer_grade"],
                 ["customer_yearly_amount:sum"],
@@ -544,20 +555,17 @@ class TestCustomerClassificationPolicy(ClassificationCase):
         )
         self.assertTrue(partner.with_user(self.reader).customer_under_watch)
         activity_type = self.env.ref("customer_archive.mail_activity_type_risk_signal")
-        activities = partner.activity_ids.filtered(
+        activities = partner.customer_risk_signal_ids.activity_ids.filtered(
             lambda activity: activity.activity_type_id == activity_type
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.manager)
+        self.assertFalse(partner.activity_ids, "nothing about the signal on the partner")
         with self.assertRaises(AccessError):
             first.with_user(self.reader).action_resolve()
         partner.customer_risk_signal_ids.with_user(self.manager).action_resolve()
         self.assertFalse(partner.customer_under_watch)
-        self.assertFalse(
-            partner.activity_ids.filtered(
-                lambda activity: activity.activity_type_id == activity_type
-            )
-        )
+        self.assertFalse(activities.exists())
 
     def test_eight_signal_types_seeded(self):
         """The eight danger signals of arrears of the source documents are seeded."""

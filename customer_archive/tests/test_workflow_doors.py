@@ -32,10 +32,14 @@ class DoorCase(CustomerArchiveCase):
         }
 
     def submitted_loan(self, **values):
+        """A loan of ``reader``'s, submitted; named documents (of a dossier he may not
+        read) are named by the officer in his name."""
+        creator = self.officer if "document_ids" in values else self.reader
         loan = (
             self.env["customer.archive.loan"]
+            .with_user(creator)
+            .create(self.loan_vals(user_id=self.reader.id, **values))
             .with_user(self.reader)
-            .create(self.loan_vals(**values))
         )
         loan.action_submit()
         return loan
