@@ -124,8 +124,10 @@ class CustomerArchive(models.Model):
         domain="[('share', '=', False)]",
         help="The archive officer responsible for this dossier (专人负责).",
     )
+    # Stored and indexed for the readers' record rule, which would otherwise scan the
+    # partners for their salesperson; the ORM keeps it in step with the partner.
     salesperson_id = fields.Many2one(
-        related="partner_id.user_id", string="Salesperson", readonly=True
+        related="partner_id.user_id", string="Salesperson", store=True, index=True
     )
     date_open = fields.Date(
         string="Opening Date", default=fields.Date.context_today, required=True, tracking=True
