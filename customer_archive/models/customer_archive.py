@@ -143,8 +143,10 @@ class CustomerArchive(models.Model):
         domain="[('share', '=', False)]",
         help="The archive officer responsible for this dossier (专人负责).",
     )
+    # Stored and indexed for the readers' record rule, which would otherwise scan the
+    # partners for their salesperson; the ORM keeps it in step with the partner.
     salesperson_id = fields.Many2one(
-        related="partner_id.user_id", string="Salesperson", readonly=True
+        related="partner_id.user_id", string="Salesperson", store=True, index=True
     )
     date_open = fields.Date(
         string="Opening Date", default=fields.Date.context_today, required=True, tracking=True
@@ -362,6 +364,7 @@ class CustomerArchive(models.Model):
     ]
 
     @api.depends("document_ids")
+    @api.depends_context("uid")
     def _compute_document_count(self):
         counts = dict(
             self.env["customer.archive.document"]._read_group(

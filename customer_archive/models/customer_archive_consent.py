@@ -8,7 +8,7 @@ purpose (对外提供客户信息时,应征得客户同意)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_archive_input import check_lengths
+from .customer_archive_input import bind_attachments, check_lengths
 
 PURPOSES = [
     ("share", "Give to Third Parties"),
@@ -114,21 +114,12 @@ class CustomerArchiveConsent(models.Model):
         for vals in vals_list:
             check_lengths(self, vals)
         consents = super().create(vals_list)
-        consents._attach_evidence()
+        bind_attachments(consents)
         return consents
 
     def write(self, vals):
         check_lengths(self, vals)
         result = super().write(vals)
         if "attachment_ids" in vals:
-            self._attach_evidence()
+            bind_attachments(self)
         return result
-
-    def _attach_evidence(self):
-        """Bind the uploaded evidence to its consent, so its access follows the consent's."""
-        for consent in self:
-            loose = consent.attachment_ids.filtered(
-                lambda att, c=consent: att.res_model != c._name or att.res_id != c.id
-            )
-            if loose:
-                loose.write({"res_model": consent._name, "res_id": consent.id})

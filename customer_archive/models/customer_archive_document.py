@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .customer_archive_input import check_lengths
+from .customer_archive_input import bind_attachments, check_lengths
 
 
 class CustomerArchiveDocument(models.Model):
@@ -118,7 +118,7 @@ class CustomerArchiveDocument(models.Model):
         archive_ids = [vals["archive_id"] for vals in vals_list if vals.get("archive_id")]
         self.env["customer.archive"].browse(archive_ids)._check_not_destroyed()
         documents = super().create(vals_list)
-        documents._attach_files()
+        bind_attachments(documents)
         return documents
 
     def write(self, vals):
@@ -129,14 +129,5 @@ class CustomerArchiveDocument(models.Model):
         archives._check_not_destroyed()
         result = super().write(vals)
         if "attachment_ids" in vals:
-            self._attach_files()
+            bind_attachments(self)
         return result
-
-    def _attach_files(self):
-        """Bind uploaded files to their document so their access follows the dossier's."""
-        for document in self:
-            loose = document.attachment_ids.filtered(
-                lambda att, doc=document: att.res_model != doc._name or att.res_id != doc.id
-            )
-            if loose:
-                loose.write({"res_model": document._name, "res_id": document.id})

@@ -1,4 +1,5 @@
-"""Bounds on what people type: text lengths checked before anything is written.
+"""What people type and upload: text lengths checked before anything is written, and
+uploaded files bound to the record they belong to.
 
 A 1 MB "legal representative" would be copied into the chatter's tracking, a long
 credit code breaks its database index, a long title swamps a printed list; the error
@@ -27,3 +28,15 @@ def check_lengths(model, vals, limits=None):
                     length=len(value),
                 )
             )
+
+
+def bind_attachments(records, fname="attachment_ids"):
+    """Bind the files uploaded into ``fname`` to their record, so that who may read a
+    file is decided by the record's rules (a file uploaded through a form belongs to
+    nobody until then)."""
+    for record in records:
+        loose = record[fname].filtered(
+            lambda att, rec=record: att.res_model != rec._name or att.res_id != rec.id
+        )
+        if loose:
+            loose.write({"res_model": record._name, "res_id": record.id})

@@ -224,8 +224,12 @@ class ResPartner(models.Model):
     @api.depends("commercial_partner_id")
     @api.depends_context("uid")
     def _compute_customer_archive_summary(self):
-        archives = self.env["customer.archive"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids)]
+        # One query under the user's rules, by the dossier's partner index, fetching the
+        # fields shown with it; the documents are counted only where there is a dossier.
+        archives = self.env["customer.archive"].search_fetch(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id", "user_id", "confidentiality", "date_open", "location_id"],
+            order="id",
         )
         archive_by_partner = {archive.partner_id: archive for archive in archives}
         for partner in self:

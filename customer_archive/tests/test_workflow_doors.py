@@ -31,6 +31,52 @@ class DoorCase(CustomerArchiveCase):
             **values,
         }
 
+    def new_register(self, **values):
+        """A draft register of ``archive_other`` prepared by the officer for the panel
+        ``manager``."""
+        return (
+            self.env["customer.archive.destruction"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "reason": "保存期满",
+                    "panel_ids": [Command.set(self.manager.ids)],
+                    "line_ids": [
+                        Command.create({"kind": "archive", "archive_id": self.archive_other.id})
+                    ],
+                    **values,
+                }
+            )
+        )
+
+    def new_correction(self):
+        """A correction of ``archive_own``'s legal representative asked by ``reader``."""
+        return (
+            self.env["customer.archive.correction"]
+            .with_user(self.reader)
+            .create(
+                {
+                    "archive_id": self.archive_own.id,
+                    "new_legal_representative": "陈建国",
+                    "reason": "营业执照变更",
+                }
+            )
+        )
+
+    def new_signal(self, user=None, **values):
+        """A lawsuit flagged on ``partner_own`` by ``user`` (``reader``)."""
+        return (
+            self.env["customer.risk.signal"]
+            .with_user(user or self.reader)
+            .create(
+                {
+                    "partner_id": self.partner_own.id,
+                    "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
+                    **values,
+                }
+            )
+        )
+
     def submitted_loan(self, **values):
         """A loan of ``reader``'s, submitted; named documents (of a dossier he may not
         read) are named by the officer in his name."""
@@ -364,19 +410,7 @@ class TestCanFlags(DoorCase):
         self.assertFlag(other, "can_reset", self.reader, self.reader2)
 
     def test_register_flags(self):
-        register = (
-            self.env["customer.archive.destruction"]
-            .with_user(self.officer)
-            .create(
-                {
-                    "reason": "保存期满",
-                    "panel_ids": [Command.set(self.manager.ids)],
-                    "line_ids": [
-                        Command.create({"kind": "archive", "archive_id": self.archive_other.id})
-                    ],
-                }
-            )
-        )
+        register = self.new_register()
         self.assertFlag(register, "can_submit", self.officer, self.reader)
         self.assertFlag(register, "can_cancel", self.officer, self.reader)
         register.action_submit()
@@ -386,17 +420,7 @@ class TestCanFlags(DoorCase):
         self.assertFlag(register, "can_done", self.officer, self.reader)
 
     def test_correction_flags(self):
-        request = (
-            self.env["customer.archive.correction"]
-            .with_user(self.reader)
-            .create(
-                {
-                    "archive_id": self.archive_own.id,
-                    "new_legal_representative": "陈建国",
-                    "reason": "营业执照变更",
-                }
-            )
-        )
+        request = self.new_correction()
         self.assertFlag(request, "can_check", self.officer, self.reader)
         self.assertFlag(request, "can_cancel", self.reader, self.reader2)
         self.assertFlag(request, "can_reject", self.officer, self.reader)
@@ -405,16 +429,7 @@ class TestCanFlags(DoorCase):
         self.assertFlag(request, "can_reject", self.manager, self.officer)
 
     def test_signal_flags(self):
-        signal = (
-            self.env["customer.risk.signal"]
-            .with_user(self.reader)
-            .create(
-                {
-                    "partner_id": self.partner_own.id,
-                    "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
-                }
-            )
-        )
+        signal = self.new_signal()
         self.assertFlag(signal, "can_resolve", self.manager, self.officer)
 
 
@@ -453,27 +468,8 @@ class TestWorkflowLoopholesRpc(DoorCase, CustomerArchiveRpcCase):
             .with_user(self.officer)
             .create({"reason": "保存期满", "panel_ids": [Command.set(self.manager.ids)]})
         )
-        correction = (
-            self.env["customer.archive.correction"]
-            .with_user(self.reader)
-            .create(
-                {
-                    "archive_id": self.archive_own.id,
-                    "new_legal_representative": "陈建国",
-                    "reason": "营业执照变更",
-                }
-            )
-        )
-        signal = (
-            self.env["customer.risk.signal"]
-            .with_user(self.reader)
-            .create(
-                {
-                    "partner_id": self.partner_own.id,
-                    "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
-                }
-            )
-        )
+        correction = self.new_correction()
+        signal = self.new_signal()
         values = {
             "many2one": admin.id,
             "many2many": [[6, 0, admin.ids]],
