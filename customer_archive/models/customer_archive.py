@@ -897,7 +897,14 @@ class CustomerArchive(models.Model):
         return (current or "") != (value or "")
 
     def _check_not_destroyed(self):
-        destroyed = self.filtered(lambda archive: archive.state == "destroyed")
+        # One query, not a read of the records: the recompute writes the copies of
+        # 100 000 dossiers, and a read would load every column of them into memory.
+        # sudo: the check holds for dossiers the writer may not read (a document's).
+        destroyed = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", self.ids), ("state", "=", "destroyed")], limit=1)
+        )
         if destroyed:
             raise UserError(
                 self.env._(
