@@ -366,11 +366,7 @@ class CustomerArchive(models.Model):
     @api.depends("document_ids")
     @api.depends_context("uid")
     def _compute_document_count(self):
-        counts = dict(
-            self.env["customer.archive.document"]._read_group(
-                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
-            )
-        )
+        counts = self._count_by_archive("customer.archive.document")
         for archive in self:
             archive.document_count = counts.get(archive, 0)
 
@@ -443,22 +439,22 @@ class CustomerArchive(models.Model):
             for consent in self.consent_ids
         )
 
-    def _compute_access_log_count(self):
-        counts = dict(
-            self.env["customer.archive.access.log"]._read_group(
+    def _count_by_archive(self, model_name):
+        """{dossier: number of its ``model_name`` records the user may read}, one query."""
+        return dict(
+            self.env[model_name]._read_group(
                 [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
             )
         )
+
+    def _compute_access_log_count(self):
+        counts = self._count_by_archive("customer.archive.access.log")
         for archive in self:
             archive.access_log_count = counts.get(archive, 0)
 
     @api.depends("correction_ids")
     def _compute_correction_count(self):
-        counts = dict(
-            self.env["customer.archive.correction"]._read_group(
-                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
-            )
-        )
+        counts = self._count_by_archive("customer.archive.correction")
         for archive in self:
             archive.correction_count = counts.get(archive, 0)
 

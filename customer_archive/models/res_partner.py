@@ -264,13 +264,11 @@ class ResPartner(models.Model):
 
     def _customer_amounts_visible(self):
         """The partners of ``self`` whose amounts the user may see: all for officers, else
-        those whose dossier he may read (searched as him, so the rules decide)."""
+        those whose dossier he may read: the summary's ``customer_archive_id``, found
+        under his rules, and shown on the same form."""
         if self.env.user.has_group(OFFICER):
             return self
-        readable = self.env["customer.archive"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids)]
-        )
-        return self.filtered(lambda partner: partner.commercial_partner_id in readable.partner_id)
+        return self.filtered("customer_archive_id")
 
     @api.depends_context("company")
     @api.depends("customer_grade")
