@@ -16,6 +16,8 @@ rules and views cached as in a running server), interleaved, ``--repeat`` times:
 - dossier ``search_count([])``;
 - a list page: ``web_search_read`` of 80 dossiers with the list view's fields;
 - a dossier form: ``web_read`` of one of the reader's dossiers with the form's fields;
+- the consultation log row a dossier form open writes (``_log`` and its flush), as the
+  reader, against his whole dossier form;
 - as the reader, the partner form of one of his customers: ``web_read`` with the fields
   of the partner form as the reader gets it (``get_views``), against the same form
   without the fields this addon defines.
@@ -176,6 +178,14 @@ def measure(args):
             ops[("form", role)] = lambda Archive=Archive, spec=form_spec: Archive.browse(
                 dossier.id
             ).web_read(spec)
+        reader_dossier = envs["reader"]["customer.archive"].browse(dossier.id)
+        Log = envs["reader"]["customer.archive.access.log"]
+
+        def write_log():
+            Log._log(reader_dossier, "form")
+            Log.flush_model()
+
+        ops[("log", "reader")] = write_log
         ops[("partner", "full")] = lambda: Partner.browse(customer.id).web_read(partner_full)
         ops[("partner", "plain")] = lambda: Partner.browse(customer.id).web_read(partner_plain)
         # the reader sees exactly his customers' dossiers
@@ -213,6 +223,7 @@ def table(columns):
     for op in DOSSIER_OPS:
         for role in ROLES:
             row(f"{names[op]}, {role}", f"{op}/{role}", f"{op}/admin")
+    row("consultation log row of a form open, reader", "log/reader", "form/reader")
     row("partner form, reader, plain", "partner/plain", "partner/plain")
     row("partner form, reader, with the archive", "partner/full", "partner/plain")
     return "\n".join(lines)

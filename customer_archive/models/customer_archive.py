@@ -439,6 +439,46 @@ class CustomerArchive(models.Model):
             for consent in self.consent_ids
         )
 
+    # ------------------------------------------------- outside addresses
+    def message_post(self, **kwargs):
+        """A message of the dossier sent to an outside address (a report by email, say)
+        gives dossier data to a third party: refused without the customer's consent."""
+        if kwargs.get("partner_ids"):
+            self._check_outside_recipients(self.env["res.partner"].browse(kwargs["partner_ids"]))
+        return super().message_post(**kwargs)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """An outside follower would receive every later message of the dossier."""
+        if partner_ids:
+            self._check_outside_recipients(self.env["res.partner"].browse(partner_ids))
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def _check_outside_recipients(self, partners):
+        """Refuse recipients outside the company — neither staff nor the customer's own
+        people — unless the customer's consent to giving his data to third parties is
+        current (对外提供客户信息时,应征得客户同意)."""
+        # sudo: whether a recipient is staff, and whether the customer consented, are
+        # looked at whoever sends; nothing of them is shown but the recipients' names,
+        # which the sender chose himself.
+        partners = partners.sudo()
+        for archive in self.sudo():
+            customer = archive.partner_id.commercial_partner_id
+            outside = partners.filtered(
+                lambda partner, customer=customer: (
+                    partner.commercial_partner_id != customer
+                    and not any(not user.share for user in partner.user_ids)
+                )
+            )
+            if outside and not archive._has_consent("share"):
+                raise UserError(
+                    self.env._(
+                        "Dossier data goes to an outside address (%(names)s) only with the "
+                        "customer's current consent to giving his data to third parties: "
+                        "record the consent on the dossier first.",
+                        names=", ".join(outside.mapped("display_name")),
+                    )
+                )
+
     def _count_by_archive(self, model_name):
         """{dossier: number of its ``model_name`` records the user may read}, one query."""
         return dict(

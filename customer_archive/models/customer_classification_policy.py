@@ -16,7 +16,7 @@ import logging
 import time
 import zlib
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
@@ -226,8 +226,36 @@ class CustomerClassificationPolicy(models.Model):
 
     @api.model
     def _get_company_policy(self, company=None):
+        """The company's policy, looked up once per worker: the partner form asks for it
+        twice (the reasons and the suggested terms), a cron once per signal. Reading its
+        fields still goes through the user's rules."""
         company = company or self.env.company
-        return self.search([("company_id", "=", company.id)], limit=1)
+        return self.browse(self._policy_ids_by_company().get(company.id, ()))
+
+    @api.model
+    @tools.ormcache()
+    def _policy_ids_by_company(self):
+        # sudo: which policy is whose is configuration; the records returned are read
+        # under the caller's rules.
+        policies = self.sudo().search([], order="id desc")
+        return {policy.company_id.id: policy.id for policy in policies}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     def _get_credit_terms(self, grade):
         """(payment terms, credit limit) suggested for a grade; nothing without grade."""

@@ -225,10 +225,11 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_customer_archive_summary(self):
         # One query under the user's rules, by the dossier's partner index, fetching the
-        # fields shown with it; the documents are counted only where there is a dossier.
+        # fields shown with it (its name for its display name); the documents are
+        # counted only where there is a dossier.
         archives = self.env["customer.archive"].search_fetch(
             [("partner_id", "in", self.commercial_partner_id.ids)],
-            ["partner_id", "user_id", "confidentiality", "date_open", "location_id"],
+            ["name", "partner_id", "user_id", "confidentiality", "date_open", "location_id"],
             order="id",
         )
         archive_by_partner = {archive.partner_id: archive for archive in archives}

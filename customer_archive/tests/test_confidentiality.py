@@ -11,7 +11,12 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import CustomerArchiveCase, CustomerArchiveRpcCase, make_credit_code
+from .common import (
+    RPC_FAULT_CODE_WARNING,
+    CustomerArchiveCase,
+    CustomerArchiveRpcCase,
+    make_credit_code,
+)
 
 
 class ConfidentialityCase(CustomerArchiveCase):
@@ -294,6 +299,24 @@ class TestConfidentialityRpc(ConfidentialityCase, CustomerArchiveRpcCase):
                 self.partner_other.ids,
                 ["customer_overdue_amount"],
             )
+        outsider = self.env["res.partner"].create({"name": "外部", "email": "x@example.com"})
+        with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
+            self.rpc(
+                self.officer,
+                "customer.archive",
+                "message_post",
+                self.archive_own.ids,
+                body="档案",
+                partner_ids=outsider.ids,
+            )
+        with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
+            self.rpc(
+                self.officer,
+                "customer.archive",
+                "message_subscribe",
+                self.archive_own.ids,
+                outsider.ids,
+            )
 
 
 @tagged("post_install", "-at_install")
@@ -330,6 +353,45 @@ class TestPersonalData(ConfidentialityCase):
         self.assertFalse(self.archive_other.share_consent)
         with self.assertRaises(UserError):
             loan.with_user(self.officer).action_approve()
+
+    def test_mail_to_an_outside_address_needs_consent(self):
+        """A report mailed from the dossier to an outside address, or an outside
+        follower, gives dossier data to a third party: refused without the customer's
+        consent, with nothing posted; staff and the customer's own people may receive it."""
+        lawyer = self.env["res.partner"].create({"name": "律师事务所", "email": "law@example.com"})
+        archive = self.archive_other.with_user(self.officer).with_context(mail_notrack=True)
+        messages = archive.message_ids
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.officer)
+            .with_context(
+                default_model="customer.archive",
+                default_res_ids=archive.ids,
+                default_composition_mode="comment",
+                default_message_type="comment",
+            )
+        )
+        composer.body = "档案卡见附件"
+        composer.partner_ids.add(lawyer)
+        wizard = composer.save()
+        with self.assertRaises(UserError) as caught:
+            wizard._action_send_mail()
+        self.assertIn(lawyer.name, str(caught.exception))
+        with self.assertRaises(UserError):
+            archive.message_subscribe(partner_ids=lawyer.ids)
+        self.assertEqual(archive.message_ids, messages)
+        self.assertNotIn(lawyer, archive.message_partner_ids)
+        # staff and the customer's own contact are not outside addresses
+        contact = self.env["res.partner"].create(
+            {"name": "联系人", "parent_id": self.partner_other.id, "email": "c@example.com"}
+        )
+        archive.message_post(body="内部", partner_ids=(self.manager.partner_id | contact).ids)
+        self.env["customer.archive.consent"].with_user(self.officer).create(
+            {"archive_id": archive.id, "partner_id": self.partner_other.id, "purpose": "share"}
+        )
+        archive.message_post(body="已同意", partner_ids=lawyer.ids)
+        archive.message_subscribe(partner_ids=lawyer.ids)
+        self.assertIn(lawyer, archive.message_partner_ids)
 
     def test_consent_of_a_stranger_refused(self):
         """A consent is given by the customer or one of its contacts, in the past."""
