@@ -142,19 +142,21 @@ def setup(args):
             reader.login: Archive.search([("partner_id", "in", partner_ids)]).ids
             for reader, partner_ids in mine.items()
         }
-        # overdue loans, handed out through their workflow (the due date is then moved
-        # into the past by SQL: the workflow refuses a due date in the past)
+        # overdue loans of customers that are not theirs, handed out through their
+        # workflow (the due date is then moved into the past by SQL: the workflow
+        # refuses a due date in the past)
+        others = Archive.search([("partner_id.user_id", "=", False)], limit=LOANS + 500).ids
         Loan = env["customer.archive.loan"]
         have = Loan.search_count([("purpose", "=", "负载测试")])
         today = fields.Date.today()
         for n in range(have, LOANS):
             reader = readers[n % READERS]
-            archive_id = dossiers[reader.login][n // READERS]
             loan = Loan.with_user(reader).create(
                 {
-                    "archive_id": archive_id,
+                    "archive_id": others[n],
                     "purpose": "负载测试",
-                    "kind": "read",
+                    "kind": "borrow",
+                    "scope": "full",
                     "date_due": today + timedelta(days=7),
                 }
             )
@@ -185,13 +187,12 @@ def setup(args):
             "form": view_spec(ArchiveR, "form"),
         }
         cr.rollback()
-        others = Archive.search([("partner_id.user_id", "=", False)], limit=500).ids
         return {
             "company_id": env.company.id,
             "readers": {r.login: {"uid": r.id, "partners": mine[r]} for r in readers},
             "dossiers": dossiers,
             "officers": [o.login for o in officers],
-            "others": others,
+            "others": others[LOANS:],
             "specs": specs,
             "cron_ids": [env.ref(xmlid).id for xmlid in CRONS],
         }
