@@ -51,6 +51,20 @@ class TestLeaks(ConfidentialityCase):
         )
         self.assertFalse(result["value"].get("customer_grade"))
 
+    def test_archive_fields_refused_outside_their_group(self):
+        """The archive's fields on the partner are tested once per read for their common
+        group: outside it they are refused, alone or beside fields of other groups, and
+        a reader still gets no officer's amount beside them."""
+        partner = self.partner_own
+        for fnames in (["customer_grade"], ["name", "customer_archive_id", "customer_tier"]):
+            with self.assertRaises(AccessError):
+                partner.with_user(self.user_plain).read(fnames)
+        partner.invalidate_recordset()
+        row = partner.with_user(self.reader).read(["name", "customer_grade", "customer_archive_id"])
+        self.assertEqual(row[0]["customer_archive_id"][0], self.archive_own.id)
+        with self.assertRaises(AccessError):
+            partner.with_user(self.reader).read(["customer_grade", "customer_overdue_amount"])
+
     def test_replaced_keeper_stops_following(self):
         """A keeper replaced on a dossier he may no longer read stops following it."""
         archive = self.archive_kept

@@ -3,7 +3,7 @@ import os
 import polib
 
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.translate import TranslationModuleReader
+from odoo.tools.translate import PoFileReader, TranslationModuleReader, code_translations
 
 # Terms that read the same in Chinese: OCA's po format (oca-checks-po --fix, run by
 # bin/update-po) leaves a translation identical to its source empty, and Odoo shows the
@@ -31,6 +31,15 @@ class TestZhCnTranslation(TransactionCase):
         }
         missing = sorted(terms - translated - SAME_IN_CHINESE)
         self.assertFalse(missing, "untranslated in zh_CN.po:\n" + "\n".join(missing))
+
+    def test_code_translations_load_for_the_web_client(self):
+        """Odoo reads the file as the web client's translations do (every entry names
+        its module): a malformed entry would break every zh_CN page, not only a term."""
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n", "zh_CN.po")
+        with open(path, "rb") as po_file:
+            self.assertTrue(list(PoFileReader(po_file)))
+        web = code_translations.get_web_translations("customer_archive", "zh_CN")
+        self.assertIsInstance(web, dict)
 
     def test_interface_shown_in_chinese(self):
         """A zh_CN user sees the archive's labels in Chinese."""
