@@ -33,6 +33,7 @@ Exit code 1 when a check fails or an unintended error occurred.
 """
 
 import argparse
+import atexit
 import json
 import os
 import random
@@ -205,13 +206,22 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def odoo_command():
+    """``odoo-bin`` of the Odoo in use: with ``python -m odoo`` the prefork server would
+    start its websocket process with ``__main__.py`` as a script, which fails."""
+    import odoo  # noqa: PLC0415
+
+    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    if os.path.exists(odoo_bin):
+        return [sys.executable, odoo_bin]
+    return [sys.executable, "-m", "odoo"]
+
+
 class Server:
     def __init__(self, args, logfile):
         self.args, self.logfile = args, logfile
         command = [
-            sys.executable,
-            "-m",
-            "odoo",
+            *odoo_command(),
             "-d",
             args.db,
             "--db-filter",
@@ -242,7 +252,11 @@ class Server:
             "--logfile",
             logfile,
         ]
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", args.port)) == 0:
+                raise RuntimeError(f"port {args.port} is taken: another server runs there")
         self.process = subprocess.Popen(command, start_new_session=True)
+        atexit.register(self.stop)
         self.url = f"http://127.0.0.1:{args.port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -280,6 +294,8 @@ class Server:
         return peaks
 
     def stop(self):
+        if self.process.poll() is not None:
+            return
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(60)
@@ -317,15 +333,17 @@ class Client(threading.Thread):
             return "refused" if name.endswith("AccessError") else f"error: {name}"
         return "ok"
 
-    def run(self):
+    def authenticate(self):
         answer = self.session.post(
             f"{self.load.url}/web/session/authenticate",
             json={
                 "jsonrpc": "2.0",
                 "params": {"db": self.load.db, "login": self.login, "password": PASSWORD},
             },
-            timeout=120,
+            timeout=600,
         ).json()
+        if "result" not in answer:
+            raise RuntimeError(f"login of {self.login} failed: {answer.get('error')}")
         uid = answer["result"]["uid"]
         self.context = {
             "lang": "zh_CN",
@@ -333,6 +351,8 @@ class Client(threading.Thread):
             "uid": uid,
             "allowed_company_ids": [self.load.company_id],
         }
+
+    def run(self):
         specs = self.load.specs
         while not self.load.stopped.is_set():
             roll = self.rng.random()
@@ -514,6 +534,8 @@ class Bench:
             else:
                 login = info["officers"][(n // 2) % len(info["officers"])]
                 clients.append(Client(load, login, "officer", officer_work))
+        for client in clients:  # logged in before the clock starts
+            client.authenticate()
         for client in clients:
             client.start()
         return load, clients
