@@ -548,10 +548,10 @@ class Bench:
 
     def load_phase(self):
         """Clients for ``--seconds`` while both crons run."""
+        load, clients = self.start_clients("load")
         start = self.now()
         make_stale_and_trigger(self.connection, self.info)
         began = time.monotonic()
-        load, clients = self.start_clients("load")
         time.sleep(self.args.seconds)
         self.stop_clients(load, clients)
         seconds = time.monotonic() - began
@@ -564,10 +564,10 @@ class Bench:
         """Both crons again under load; the cron worker running the classification and
         one HTTP worker killed; returns the phase's length, the customers made stale and
         when it began."""
+        load, clients = self.start_clients("fault")
         since = self.now()
         began = time.monotonic()
         stale = make_stale_and_trigger(self.connection, self.info)
-        load, clients = self.start_clients("fault")
         deadline = time.monotonic() + self.args.timeout
         while (pid := classification_backend(self.connection)) is None:
             if time.monotonic() > deadline:
@@ -660,6 +660,8 @@ class Bench:
 
 # ----------------------------------------------------------------- main
 def main():
+    # a terminated bench still stops its server (atexit runs on SystemExit)
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(1))
     args = parse_args()
     args.addons_path = args.addons_path or default_addons_path()
     print("set-up...", flush=True)

@@ -20,6 +20,9 @@ def why_lines(partner, policy, with_amounts=True):
         for fname in ("customer_grade", "customer_tier", "customer_loyalty")
     }
     lines = []
+    # sudo: the amounts are officers' fields; they are read here only ``with_amounts``,
+    # i.e. for officers or where the user may read the customer's dossier (DESIGN §6)
+    amounts = partner.sudo() if with_amounts else partner.browse()
     computed = partner.customer_grade_computed
     if computed and not with_amounts:
         lines.append(
@@ -34,7 +37,7 @@ def why_lines(partner, policy, with_amounts=True):
             _(
                 "Grade D: %(overdue)s overdue for more than %(days)s days, "
                 "above the tolerance of %(limit)s.",
-                overdue=money(partner.customer_overdue_amount),
+                overdue=money(amounts.customer_overdue_amount),
                 days=policy.overdue_days,
                 limit=money(policy.overdue_amount_limit),
             )
@@ -45,7 +48,7 @@ def why_lines(partner, policy, with_amounts=True):
                 "Grade %(grade)s: %(amount)s invoiced over the last %(months)s months "
                 "(A from %(a)s, B from %(b)s).",
                 grade=labels["customer_grade"][computed],
-                amount=money(partner.customer_yearly_amount),
+                amount=money(amounts.customer_yearly_amount),
                 months=policy.window_months,
                 a=money(policy.grade_a_amount),
                 b=money(policy.grade_b_amount),

@@ -173,6 +173,18 @@ class TestCustomerClassification(ClassificationCase):
         why = self.of(partner).with_user(self.reader).customer_classification_why
         self.assertIn("D", why)
         self.assertNotIn("150,000.00", why)
+        # once he may read its dossier, the amounts too, also with nothing in the cache
+        # (as in a new request: the amounts are officers' fields, never prefetched for him)
+        self.env["customer.archive"].with_company(self.company).create(
+            {"partner_id": partner.id, "user_id": self.officer.id}
+        )
+        self.env.invalidate_all()
+        (row,) = (
+            self.of(partner)
+            .with_user(self.reader)
+            .web_read({"customer_classification_why": {}, "customer_grade": {}})
+        )
+        self.assertIn("150,000.00", row["customer_classification_why"])
 
         self.pay(late, days_ago(1))
         self.classify()
