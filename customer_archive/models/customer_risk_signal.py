@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .customer_archive import MANAGER
+from .customer_archive_lang import for_user
 from .customer_archive_workflow_mixin import Transition
 
 
@@ -125,10 +126,14 @@ class CustomerRiskSignal(models.Model):
             if partner.id in watched:
                 continue
             watched.add(partner.id)
-            manager = Policy._get_company_policy(signal.company_id).manager_id
-            signal.sudo().activity_schedule(
+            manager = Policy._get_company_policy(signal.company_id).manager_id or self.env.user
+            # sudo: the activity is the manager's, on a signal its author may not edit
+            in_lang = for_user(signal.sudo(), manager)
+            in_lang.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=(manager or self.env.user).id,
-                summary=self.env._("Risk signal: %(signal)s", signal=signal.type_id.display_name),
+                user_id=manager.id,
+                summary=in_lang.env._(
+                    "Risk signal: %(signal)s", signal=in_lang.type_id.display_name
+                ),
                 note=signal.note or "",
             )
