@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .customer_archive import MANAGER
-from .customer_archive_lang import for_user
+from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition
 
 
@@ -97,7 +97,11 @@ class CustomerRiskSignal(models.Model):
                 ]
             )
         )
-        activities.action_feedback(feedback=self.env._("Risk signals resolved."))
+        # the "done" note on each signal in its chatter's language
+        for in_lang in by_chatter_lang(self.browse(activities.mapped("res_id"))):
+            activities.filtered(lambda a, ids=in_lang.ids: a.res_id in ids).with_context(
+                lang=in_lang.env.lang
+            ).action_feedback(feedback=in_lang.env._("Risk signals resolved."))
 
     def _activity_type(self):
         return self.env.ref("customer_archive.mail_activity_type_risk_signal")
