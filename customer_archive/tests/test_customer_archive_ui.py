@@ -180,7 +180,11 @@ class TestCustomerArchiveDashboards(UiCase):
             [("parent_id", "child_of", self.env.ref(ANALYSIS_MENU).id)]
         )
         return self.env["ir.actions.act_window"].browse(
-            [menu.action.id for menu in menus if menu.action._name == "ir.actions.act_window"]
+            [
+                menu.action.id
+                for menu in menus
+                if menu.action and menu.action._name == "ir.actions.act_window"
+            ]
         )
 
     def test_every_dashboard_loads_for_a_manager(self):
@@ -333,6 +337,8 @@ class TestCustomerArchiveHome(CustomerArchiveCase):
         loan.action_submit()
         action = self.env["ir.actions.act_window"]._for_xml_id(HOME_ACTION)
         approver = loan.activity_ids.user_id
+        views = self.env["mail.activity"].with_user(approver).get_views(action["views"])
+        self.assertEqual(set(views["views"]), {"kanban", "list"})
         domain = safe_eval(action["domain"], {"uid": approver.id})
         found = self.env["mail.activity"].with_user(approver).search(domain)
         self.assertEqual(found.res_id, loan.id)
