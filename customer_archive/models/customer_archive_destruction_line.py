@@ -304,15 +304,15 @@ class CustomerArchiveDestructionLine(models.Model):
                 bodies.setdefault(document.archive_id.id, []).append(
                     Markup("<li>%s</li>") % document.display_name
                 )
-            for archives in by_chatter_lang(self.env["customer.archive"].browse(list(bodies))):
-                titles = Markup("<p>%s</p>") % archives.env._(
+            for in_lang in by_chatter_lang(self.env["customer.archive"].browse(list(bodies))):
+                titles = Markup("<p>%s</p>") % in_lang.env._(
                     "Documents destroyed with register %(register)s:", register=register.name
                 )
-                archives._message_log_batch(
+                in_lang._message_log_batch(
                     {
                         archive.id: titles
                         + Markup("<ul>%s</ul>") % Markup("").join(bodies[archive.id])
-                        for archive in archives
+                        for archive in in_lang
                     }
                 )
             attachments = documents.attachment_ids | self.env["ir.attachment"].search(
