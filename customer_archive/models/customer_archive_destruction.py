@@ -246,9 +246,11 @@ class CustomerArchiveDestruction(models.Model):
             if not (register.panel_ids - register.approved_user_ids - user):
                 vals.update(state="approved", date_approved=fields.Datetime.now())
             register._workflow_write(vals)
-            register.activity_ids.filtered(lambda a: a.user_id == user).action_feedback(
-                feedback=self.env._("Approved.")
-            )
+            # the "done" note in the register's chatter language
+            lang = chatter_lang(register)
+            register.activity_ids.filtered(lambda a: a.user_id == user).with_context(
+                lang=lang
+            ).action_feedback(feedback=register.with_context(lang=lang).env._("Approved."))
 
     def action_done(self):
         """Destroy what the approved register lists and close it for good."""
