@@ -52,7 +52,9 @@
         "report/customer_archive_destruction_templates.xml",
         "views/customer_archive_correction_views.xml",
         "views/customer_archive_access_log_views.xml",
+        "views/mail_activity_views.xml",
         "views/menus.xml",
+        "data/res_users_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -11,6 +11,7 @@ from . import customer_classification_rules as rules
 from . import customer_classification_store as store
 from .customer_archive_access_log import consultation
 from .customer_archive_input import check_lengths
+from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 READER = "customer_archive.group_reader"
@@ -220,6 +221,8 @@ class CustomerArchive(models.Model):
         [("small", "Small"), ("medium", "Medium"), ("large", "Large")], tracking=True
     )
     industry_id = fields.Many2one("res.partner.industry", tracking=True)
+    # the customer's province, to filter and group dossiers (grouped by the ORM's join)
+    partner_state_id = fields.Many2one(related="partner_id.state_id", string="Province")
 
     # Business status (业务状况); market share changes often and needs no history.
     market_share = fields.Float(string="Market Share (%)", digits=(5, 2))
@@ -288,6 +291,7 @@ class CustomerArchive(models.Model):
     is_out = fields.Boolean(
         string="Out on Loan",
         compute="_compute_loan_state",
+        search="_search_is_out",
         help="A loan of this archive is handed out and not yet returned.",
     )
 
@@ -422,6 +426,15 @@ class CustomerArchive(models.Model):
         for archive in self:
             archive.loan_count = counts.get(archive.id, 0)
             archive.is_out = archive.id in out
+
+    def _search_is_out(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        # sudo: as in _compute_loan_state, whether the file is out is known to whoever
+        # may read the archive; the archives' own rules still apply to the search.
+        out = self.env["customer.archive.loan"].sudo()._search([("state", "=", "out")])
+        operator = "in" if (operator == "=") == value else "not in"
+        return [("id", operator, out.subselect("archive_id"))]
 
     @api.depends("consent_ids.purpose", "consent_ids.date", "consent_ids.date_withdrawn")
     @api.depends_context("date")
@@ -675,10 +688,12 @@ class CustomerArchive(models.Model):
         if pending:
             pending.with_user(self.env.user)._workflow_run("cancel")
         for loan in loans.filtered(lambda loan: loan.state == "out"):
-            loan.activity_schedule(
+            keeper = loan.archive_id.user_id or self.env.user
+            in_lang = for_user(loan, keeper)
+            in_lang.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Call the file back: the archive is now secret"),
-                user_id=(loan.archive_id.user_id or self.env.user).id,
+                summary=in_lang.env._("Call the file back: the archive is now secret"),
+                user_id=keeper.id,
             )
 
     # ------------------------------------------------- consultation log
@@ -807,14 +822,13 @@ class CustomerArchive(models.Model):
                     )
                 )
         self.write(dict.fromkeys(PERSONAL_FIELDS, False))
-        for archive in self:
-            archive.message_post(
-                body=self.env._(
-                    "Personal data erased on the customer's request by %(user)s.",
-                    user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+        for archives in by_chatter_lang(self):
+            body = archives.env._(
+                "Personal data erased on the customer's request by %(user)s.",
+                user=self.env.user.name,
             )
+            for archive in archives:
+                archive.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
 
     def action_view_access_log(self):
@@ -1002,7 +1016,10 @@ class CustomerArchive(models.Model):
 
     def _action_mark_reviewed(self):
         self._workflow_write({"date_last_review": fields.Date.context_today(self)})
-        self.activity_feedback([REVIEW_ACTIVITY], feedback=self.env._("Archive reviewed."))
+        for archives in by_chatter_lang(self):
+            archives.activity_feedback(
+                [REVIEW_ACTIVITY], feedback=archives.env._("Archive reviewed.")
+            )
 
     def _action_destroy(self, register):
         """Reduce the archives to stubs: files, documents, history and content go, the
@@ -1037,11 +1054,12 @@ class CustomerArchive(models.Model):
             [("model", "=", self._name), ("res_id", "in", self.ids)]
         ).unlink()
         self.activity_ids.unlink()
-        body = Markup("<p>%s</p>") % self.env._(
-            "Archive destroyed with register %(register)s; this stub remains.",
-            register=register.name,
-        )
-        self._message_log_batch(dict.fromkeys(self.ids, body))
+        for archives in by_chatter_lang(self):
+            body = Markup("<p>%s</p>") % archives.env._(
+                "Archive destroyed with register %(register)s; this stub remains.",
+                register=register.name,
+            )
+            archives._message_log_batch(dict.fromkeys(archives.ids, body))
 
     @api.model
     def _get_destroyed_content_values(self):
@@ -1183,7 +1201,8 @@ class CustomerArchive(models.Model):
         due = self.search(self._get_review_due_domain())
         pending = due._open_activity_res_ids(REVIEW_ACTIVITY)
         for archive in due.filtered(lambda archive: archive.id not in pending):
-            archive.activity_schedule(
+            # the type's summary ("Review the customer archive") in the keeper's language
+            for_user(archive, archive.user_id).activity_schedule(
                 REVIEW_ACTIVITY,
                 date_deadline=archive.date_next_review,
                 user_id=archive.user_id.id,
@@ -1207,9 +1226,10 @@ class CustomerArchive(models.Model):
                 Markup("<li>%s (%s)</li>") % (document.name, document.valid_until)
                 for document in documents
             )
-            archive.activity_schedule(
+            in_lang = for_user(archive, archive.user_id)
+            in_lang.activity_schedule(
                 LICENCE_ACTIVITY,
                 note=Markup("<p>%s</p><ul>%s</ul>")
-                % (self.env._("These licences have expired:"), items),
+                % (in_lang.env._("These licences have expired:"), items),
                 user_id=archive.user_id.id,
             )

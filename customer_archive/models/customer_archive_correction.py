@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from . import customer_archive_credit_code as credit_code
 from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
+from .customer_archive_lang import chatter_lang
 from .customer_archive_workflow_mixin import Transition, open_door
 
 # what a correction request can change: request field suffix -> (model, field)
@@ -202,13 +203,15 @@ class CustomerArchiveCorrection(models.Model):
     def _post_request_note(self):
         for request in self:
             # sudo: any reader of the dossier may file a request; the note is part of it.
-            request.archive_id.sudo()._message_log(
+            archive = request.archive_id.sudo()
+            archive = archive.with_context(lang=chatter_lang(archive))
+            archive._message_log(
                 body=Markup("<p>%s</p>")
-                % self.env._(
+                % archive.env._(
                     "Correction %(request)s requested by %(user)s: %(changes)s",
                     request=request.name,
                     user=request.user_id.name,
-                    changes=request._format_changes(),
+                    changes=request.with_context(lang=archive.env.lang)._format_changes(),
                 )
             )
 
@@ -265,9 +268,11 @@ class CustomerArchiveCorrection(models.Model):
             {"state": "checked", "checker_id": self.env.uid, "date_checked": fields.Datetime.now()}
         )
         for request in self:
-            request.archive_id.message_post(
+            archive = request.archive_id
+            archive = archive.with_context(lang=chatter_lang(archive))
+            archive.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._(
+                % archive.env._(
                     "Correction %(request)s checked by %(user)s.",
                     request=request.name,
                     user=self.env.user.name,
@@ -295,13 +300,14 @@ class CustomerArchiveCorrection(models.Model):
                     # sudo: the customer's name is corrected on a manager's approval, who
                     # need not have the Contact Creation right.
                     archive.partner_id.sudo().write({"name": request.new_partner_name})
+            archive = archive.with_context(lang=chatter_lang(archive))
             archive.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._(
+                % archive.env._(
                     "Correction %(request)s approved by %(user)s: %(changes)s. Reason: %(reason)s",
                     request=request.name,
                     user=self.env.user.name,
-                    changes=request._format_changes(),
+                    changes=request.with_context(lang=archive.env.lang)._format_changes(),
                     reason=request.reason,
                 )
             )
@@ -326,9 +332,11 @@ class CustomerArchiveCorrection(models.Model):
             }
         )
         for request in self:
-            request.archive_id.message_post(
+            archive = request.archive_id
+            archive = archive.with_context(lang=chatter_lang(archive))
+            archive.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._(
+                % archive.env._(
                     "Correction %(request)s rejected by %(user)s.",
                     request=request.name,
                     user=self.env.user.name,

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .customer_archive import MANAGER, OFFICER
+from .customer_archive_lang import chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 LOAN_MODEL = "customer.archive.loan"
@@ -222,9 +223,9 @@ class CustomerArchiveDestruction(models.Model):
         self._workflow_write({"state": "to_approve", "user_id": self.env.uid})
         for register in self:
             for member in register.panel_ids:
-                register.activity_schedule(
+                for_user(register, member).activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=self.env._(
+                    summary=for_user(register, member).env._(
                         "Approve destruction register %(register)s", register=register.name
                     ),
                     user_id=member.id,
@@ -245,9 +246,11 @@ class CustomerArchiveDestruction(models.Model):
             if not (register.panel_ids - register.approved_user_ids - user):
                 vals.update(state="approved", date_approved=fields.Datetime.now())
             register._workflow_write(vals)
-            register.activity_ids.filtered(lambda a: a.user_id == user).action_feedback(
-                feedback=self.env._("Approved.")
-            )
+            # the "done" note in the register's chatter language
+            lang = chatter_lang(register)
+            register.activity_ids.filtered(lambda a: a.user_id == user).with_context(
+                lang=lang
+            ).action_feedback(feedback=register.with_context(lang=lang).env._("Approved."))
 
     def action_done(self):
         """Destroy what the approved register lists and close it for good."""
@@ -260,9 +263,10 @@ class CustomerArchiveDestruction(models.Model):
             # sudo: the panel approved the destruction; the officer carrying it out may not
             # see confidential documents or secret archives, and the history goes too.
             register.sudo().line_ids._destroy()
-            register.message_post(
+            in_lang = register.with_context(lang=chatter_lang(register))
+            in_lang.message_post(
                 body=Markup("<p>%s</p>")
-                % self.env._("%(count)s item(s) destroyed.", count=len(register.line_ids))
+                % in_lang.env._("%(count)s item(s) destroyed.", count=len(register.line_ids))
             )
         self._workflow_write(
             {"state": "done", "done_user_id": self.env.uid, "date_done": fields.Datetime.now()}

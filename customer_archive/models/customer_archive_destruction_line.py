@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from .customer_archive import MANAGER
 from .customer_archive_destruction import LOAN_HOLDING_STATES, LOAN_MODEL, OPEN_STATES
+from .customer_archive_lang import by_chatter_lang
 
 # what the register keeps of each item, written when the line is filled
 SNAPSHOT_FIELDS = (
@@ -303,15 +304,17 @@ class CustomerArchiveDestructionLine(models.Model):
                 bodies.setdefault(document.archive_id.id, []).append(
                     Markup("<li>%s</li>") % document.display_name
                 )
-            titles = Markup("<p>%s</p>") % self.env._(
-                "Documents destroyed with register %(register)s:", register=register.name
-            )
-            self.env["customer.archive"].browse(list(bodies))._message_log_batch(
-                {
-                    archive_id: titles + Markup("<ul>%s</ul>") % Markup("").join(items)
-                    for archive_id, items in bodies.items()
-                }
-            )
+            for in_lang in by_chatter_lang(self.env["customer.archive"].browse(list(bodies))):
+                titles = Markup("<p>%s</p>") % in_lang.env._(
+                    "Documents destroyed with register %(register)s:", register=register.name
+                )
+                in_lang._message_log_batch(
+                    {
+                        archive.id: titles
+                        + Markup("<ul>%s</ul>") % Markup("").join(bodies[archive.id])
+                        for archive in in_lang
+                    }
+                )
             attachments = documents.attachment_ids | self.env["ir.attachment"].search(
                 [("res_model", "=", documents._name), ("res_id", "in", documents.ids)]
             )

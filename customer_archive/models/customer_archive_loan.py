@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .customer_archive import MANAGER, OFFICER, READER
+from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 MAX_DAYS_PARAM = "customer_archive.loan_max_days"
@@ -358,9 +359,9 @@ class CustomerArchiveLoan(models.Model):
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_approval",
                 loan._default_approver(),
-                self.env._("Approve loan %(loan)s", loan=loan.name),
+                lambda env, loan=loan: env._("Approve loan %(loan)s", loan=loan.name),
             )
-        self._note_on_archive(self.env._("Loan requested"))
+        self._note_on_archive(lambda env: env._("Loan requested"))
 
     def action_approve(self):
         self._workflow_run("approve")
@@ -369,14 +370,14 @@ class CustomerArchiveLoan(models.Model):
     def _action_approve(self):
         self._hold_documents()
         self._workflow_write({"state": "approved", "approver_id": self.env.uid})
-        self.activity_feedback(["customer_archive.mail_activity_type_loan_approval"])
+        self._feedback_activities(["customer_archive.mail_activity_type_loan_approval"])
         for loan in self:
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_handout",
                 loan.archive_id.sudo().user_id,
-                self.env._("Hand out loan %(loan)s", loan=loan.name),
+                lambda env, loan=loan: env._("Hand out loan %(loan)s", loan=loan.name),
             )
-        self._note_on_archive(self.env._("Loan approved"))
+        self._note_on_archive(lambda env: env._("Loan approved"))
 
     def action_reject(self):
         self._workflow_run("reject")
@@ -385,7 +386,7 @@ class CustomerArchiveLoan(models.Model):
     def _action_reject(self):
         self._workflow_write({"state": "rejected", "approver_id": self.env.uid})
         self.activity_unlink(["customer_archive.mail_activity_type_loan_approval"])
-        self._note_on_archive(self.env._("Loan rejected"))
+        self._note_on_archive(lambda env: env._("Loan rejected"))
 
     def action_hand_out(self):
         self._workflow_run("hand_out")
@@ -395,8 +396,8 @@ class CustomerArchiveLoan(models.Model):
         self._workflow_write(
             {"state": "out", "officer_id": self.env.uid, "date_out": fields.Datetime.now()}
         )
-        self.activity_feedback(["customer_archive.mail_activity_type_loan_handout"])
-        self._note_on_archive(self.env._("Handed out"))
+        self._feedback_activities(["customer_archive.mail_activity_type_loan_handout"])
+        self._note_on_archive(lambda env: env._("Handed out"))
         Log = self.env["customer.archive.access.log"]
         for loan in self:
             Log._log(loan.archive_id, "loan", user=loan.user_id)
@@ -414,7 +415,7 @@ class CustomerArchiveLoan(models.Model):
                 "customer_archive.mail_activity_type_loan_overdue",
             ]
         )
-        self._note_on_archive(self.env._("Returned"))
+        self._note_on_archive(lambda env: env._("Returned"))
 
     def action_cancel(self):
         self._workflow_run("cancel")
@@ -429,7 +430,7 @@ class CustomerArchiveLoan(models.Model):
                 "customer_archive.mail_activity_type_loan_handout",
             ]
         )
-        self._note_on_archive(self.env._("Loan cancelled"))
+        self._note_on_archive(lambda env: env._("Loan cancelled"))
 
     def action_reset(self):
         self._workflow_run("reset")
@@ -457,24 +458,35 @@ class CustomerArchiveLoan(models.Model):
         return managers[:1]
 
     def _schedule_activity(self, activity_xmlid, user, summary, date_deadline=None):
+        """Schedule an activity for ``user``, its summary ``summary(env)`` written in his
+        language."""
         if not user:
             return
         # sudo: the borrower schedules the approver's activity on his own loan.
-        self.sudo().activity_schedule(
-            activity_xmlid, date_deadline=date_deadline, summary=summary, user_id=user.id
+        loan = for_user(self.sudo(), user)
+        loan.activity_schedule(
+            activity_xmlid, date_deadline=date_deadline, summary=summary(loan.env), user_id=user.id
         )
 
+    def _feedback_activities(self, activity_xmlids):
+        """Mark the activities done; the "… done" note in the chatter's language."""
+        for loans in by_chatter_lang(self):
+            loans.activity_feedback(activity_xmlids)
+
     def _note_on_archive(self, event):
-        """Log each loan step on the archive too, for its history."""
+        """Log each loan step on the archive too, for its history, in the archive's
+        chatter language; ``event(env)`` names the step in it."""
         for loan in self:
             # sudo: the borrower may not read the archive; the note is the archive's record.
-            loan.archive_id.sudo().message_post(
-                body=self.env._(
+            [archive] = by_chatter_lang(loan.archive_id.sudo())
+            env = archive.env
+            archive.message_post(
+                body=env._(
                     "%(event)s: %(loan)s (%(kind)s, %(scope)s) for %(borrower)s, due %(due)s",
-                    event=event,
+                    event=event(env),
                     loan=loan.name,
-                    kind=dict(loan._fields["kind"]._description_selection(self.env))[loan.kind],
-                    scope=dict(loan._fields["scope"]._description_selection(self.env))[loan.scope],
+                    kind=dict(loan._fields["kind"]._description_selection(env))[loan.kind],
+                    scope=dict(loan._fields["scope"]._description_selection(env))[loan.scope],
                     borrower=loan.user_id.name,
                     due=loan.date_due,
                 ),
@@ -538,7 +550,9 @@ class CustomerArchiveLoan(models.Model):
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_due",
                 loan.user_id,
-                self.env._("Return loan %(loan)s by %(date)s", loan=loan.name, date=loan.date_due),
+                lambda env, loan=loan: env._(
+                    "Return loan %(loan)s by %(date)s", loan=loan.name, date=loan.date_due
+                ),
                 date_deadline=loan.date_due,
             )
         overdue = self.search([("is_overdue", "=", True)])
@@ -548,7 +562,7 @@ class CustomerArchiveLoan(models.Model):
                 loan._schedule_activity(
                     "customer_archive.mail_activity_type_loan_overdue",
                     manager,
-                    self.env._(
+                    lambda env, loan=loan: env._(
                         "Loan %(loan)s to %(borrower)s is overdue since %(date)s",
                         loan=loan.name,
                         borrower=loan.user_id.name,
@@ -573,6 +587,22 @@ class CustomerArchiveLoan(models.Model):
         )
         busy_ids = {res_id for (res_id,) in busy}
         return self.filtered(lambda loan: loan.id not in busy_ids)
+
+    @api.model
+    def _action_open_loans(self):
+        """The Loans menu opens where the user's work is: a manager on the loans waiting
+        for approval, an officer on those to approve or hand out, a reader on his own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_archive.customer_archive_loan_action"
+        )
+        if self.env.user.has_group(MANAGER):
+            defaults = {"search_default_to_approve": 1}
+        elif self.env.user.has_group(OFFICER):
+            defaults = {"search_default_to_approve": 1, "search_default_to_hand_out": 1}
+        else:
+            defaults = {"search_default_my_loans": 1}
+        action["context"] = defaults
+        return action
 
     @api.model
     def _action_new_loan(self, archive):

@@ -23,6 +23,7 @@ from odoo.tools.mail import generate_tracking_message_id
 
 from . import customer_classification_store as store
 from .customer_archive import MANAGER
+from .customer_archive_lang import user_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -543,20 +544,33 @@ class CustomerClassificationPolicy(models.Model):
             ).mapped("res_id")
         )
         model_id = self.env["ir.model"]._get_id(partners._name)
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": partner.id,
-                "activity_type_id": activity_type.id,
-                "user_id": (partner.user_id or self.manager_id or self.env.user).id,
-                "date_deadline": fields.Date.context_today(self),
-                # nothing of the classification in it: every employee who may read the
-                # partner reads its activities
-                "summary": self.env._("Ask the customer about a new order"),
-            }
-            for partner, row in zip(partners, rows, strict=True)
-            if partner.id not in open_ids
-        ]
+        summaries = {}  # by language: the summary in the language of the assignee
+
+        def summary(user):
+            lang = user_lang(self.env, user)
+            if lang not in summaries:
+                summaries[lang] = self.with_context(lang=lang).env._(
+                    "Ask the customer about a new order"
+                )
+            return summaries[lang]
+
+        vals_list = []
+        for partner in partners:
+            if partner.id in open_ids:
+                continue
+            user = partner.user_id or self.manager_id or self.env.user
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                    # nothing of the classification in it: every employee who may read the
+                    # partner reads its activities
+                    "summary": summary(user),
+                }
+            )
         for start in range(0, len(vals_list), WRITE_BATCH):
             Activity.with_context(mail_activity_quick_update=True).create(
                 vals_list[start : start + WRITE_BATCH]

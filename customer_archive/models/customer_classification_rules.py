@@ -29,7 +29,8 @@ TIERS = [
 LOYALTY_STAGES = [
     ("new", "New"),
     ("loyal", "Loyal"),
-    ("ordinary", "Ordinary"),
+    # "Average", not "Ordinary": the tier's "Ordinary" reads 普通, the stage's 一般
+    ("ordinary", "Average"),
     ("at_risk", "At Risk"),
     ("lost", "Lost"),
 ]

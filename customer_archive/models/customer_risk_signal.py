@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .customer_archive import MANAGER
+from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition
 
 
@@ -96,7 +97,11 @@ class CustomerRiskSignal(models.Model):
                 ]
             )
         )
-        activities.action_feedback(feedback=self.env._("Risk signals resolved."))
+        # the "done" note on each signal in its chatter's language
+        for in_lang in by_chatter_lang(self.browse(activities.mapped("res_id"))):
+            activities.filtered(lambda a, ids=in_lang.ids: a.res_id in ids).with_context(
+                lang=in_lang.env.lang
+            ).action_feedback(feedback=in_lang.env._("Risk signals resolved."))
 
     def _activity_type(self):
         return self.env.ref("customer_archive.mail_activity_type_risk_signal")
@@ -125,10 +130,14 @@ class CustomerRiskSignal(models.Model):
             if partner.id in watched:
                 continue
             watched.add(partner.id)
-            manager = Policy._get_company_policy(signal.company_id).manager_id
-            signal.sudo().activity_schedule(
+            manager = Policy._get_company_policy(signal.company_id).manager_id or self.env.user
+            # sudo: the activity is the manager's, on a signal its author may not edit
+            in_lang = for_user(signal.sudo(), manager)
+            in_lang.activity_schedule(
                 activity_type_id=activity_type.id,
-                user_id=(manager or self.env.user).id,
-                summary=self.env._("Risk signal: %(signal)s", signal=signal.type_id.display_name),
+                user_id=manager.id,
+                summary=in_lang.env._(
+                    "Risk signal: %(signal)s", signal=in_lang.type_id.display_name
+                ),
                 note=signal.note or "",
             )

@@ -1,4 +1,11 @@
+import logging
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .customer_archive import READER
+
+_logger = logging.getLogger(__name__)
 
 
 class IrRule(models.Model):
@@ -20,3 +27,26 @@ class IrRule(models.Model):
         ends the day the loan falls overdue, not when the cache happens to be cleared."""
         yield from super()._compute_domain_context_values()
         yield self._customer_archive_today()
+
+    def _make_access_error(self, operation, records):
+        """A reader refused a dossier is told how to get at it: a loan. Nothing of the
+        dossier is named (it may be secret), unlike Odoo's message in debug mode."""
+        if records._name != "customer.archive" or operation != "read":
+            return super()._make_access_error(operation, records)
+        user = self.env.user
+        _logger.info("Access to customer archives %r refused to uid %s", records.ids[:6], user.id)
+        env = self.with_context(lang=user.lang).env
+        if user.has_group(READER):
+            message = env._(
+                "You may not read this customer archive: it belongs to another salesperson's "
+                "customer, or it is kept confidential.\n\n"
+                "To consult it, request a loan: open the customer's form and click "
+                '"Request Loan"; once approved and handed out by the archive keeper, you '
+                "can read it until the loan is returned or due."
+            )
+        else:
+            message = env._(
+                "You may not read customer archives: ask your manager for access to the "
+                "customer archive."
+            )
+        return AccessError(message)

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from . import customer_classification_rules as rules
 from . import customer_classification_store as store
@@ -45,6 +46,14 @@ class ResPartner(models.Model):
             ("destroyed", "Destroyed"),
         ],
         string="Archive State",
+        compute="_compute_customer_archive_state",
+        store=True,
+        groups=READER,
+    )
+    # Not sensitive either: who keeps the dossier, to group customers by keeper.
+    customer_archive_user_id = fields.Many2one(
+        "res.users",
+        string="Dossier Keeper",
         compute="_compute_customer_archive_state",
         store=True,
         groups=READER,
@@ -130,6 +139,15 @@ class ResPartner(models.Model):
         string="Top Customer",
         help="Among the customers who bring most revenue (the 20/80 rule).",
     )
+    # The 20/80 rule in words, for graphs and group-bys: Odoo's graph legend prints a
+    # boolean as "true"/"false". Grouped and searched in SQL on ``customer_top``.
+    customer_revenue_share = fields.Selection(
+        [("top", "Top 20 % of Revenue"), ("rest", "Other Customers")],
+        string="Revenue Share",
+        compute="_compute_customer_revenue_share",
+        search="_search_customer_revenue_share",
+        groups=READER,
+    )
     # The amounts are officers' and managers': a reader sees them, in the "why" text, only
     # for the customers whose dossier he may read.
     customer_yearly_amount = _classification_field(
@@ -207,7 +225,30 @@ class ResPartner(models.Model):
         string="Suggested Credit Limit", compute="_compute_customer_suggested_terms", groups=READER
     )
 
-    @api.depends("customer_archive_ids.state", "commercial_partner_id")
+    @api.depends_context("company")
+    @api.depends("customer_top")
+    def _compute_customer_revenue_share(self):
+        for partner in self:
+            partner.customer_revenue_share = "top" if partner.customer_top else "rest"
+
+    def _search_customer_revenue_share(self, operator, value):
+        if operator not in ("=", "!=") or value not in ("top", "rest"):
+            raise NotImplementedError(operator)
+        top = (operator == "=") == (value == "top")
+        return [("customer_top", "=", True)] if top else [("customer_top", "!=", True)]
+
+    def _read_group_groupby(self, groupby_spec, query):
+        if groupby_spec == "customer_revenue_share":
+            self.check_field_access_rights("read", ["customer_revenue_share"])
+            return SQL(
+                "CASE WHEN %s IS TRUE THEN 'top' ELSE 'rest' END",
+                self._field_to_sql(self._table, "customer_top", query),
+            )
+        return super()._read_group_groupby(groupby_spec, query)
+
+    @api.depends(
+        "customer_archive_ids.state", "customer_archive_ids.user_id", "commercial_partner_id"
+    )
     def _compute_customer_archive_state(self):
         archives = (
             self.env["customer.archive"]
@@ -215,11 +256,11 @@ class ResPartner(models.Model):
             .with_context(active_test=False)
             .search([("partner_id", "in", self.commercial_partner_id.ids)])
         )
-        state_by_partner = {archive.partner_id: archive.state for archive in archives}
+        archive_by_partner = {archive.partner_id: archive for archive in archives}
         for partner in self:
-            partner.customer_archive_state = state_by_partner.get(
-                partner.commercial_partner_id, "none"
-            )
+            archive = archive_by_partner.get(partner.commercial_partner_id)
+            partner.customer_archive_state = archive.state if archive else "none"
+            partner.customer_archive_user_id = archive.user_id if archive else False
 
     @api.depends("commercial_partner_id")
     @api.depends_context("uid")

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.customer_archive import MANAGER
+from ..models.customer_archive_lang import by_chatter_lang
 
 LOAN_MODEL = "customer.archive.loan"
 
@@ -199,15 +200,16 @@ class CustomerArchiveHandoverWizard(models.TransientModel):
         touched = archives | self.env["customer.archive"].with_context(active_test=False).search(
             [("partner_id", "in", partners.commercial_partner_id.ids)]
         )
-        body = Markup("<p>%s</p>") % self.env._(
-            "Handover %(reference)s: %(leaver)s handed this customer over to %(successor)s.",
-            reference=handover.name,
-            leaver=self.from_user_id.name,
-            successor=self.to_user_id.name,
-        )
-        if self.note:
-            body += Markup("<p>%s</p>") % self.note
-        touched._message_log_batch(dict.fromkeys(touched.ids, body))
+        for in_lang in by_chatter_lang(touched):
+            body = Markup("<p>%s</p>") % in_lang.env._(
+                "Handover %(reference)s: %(leaver)s handed this customer over to %(successor)s.",
+                reference=handover.name,
+                leaver=self.from_user_id.name,
+                successor=self.to_user_id.name,
+            )
+            if self.note:
+                body += Markup("<p>%s</p>") % self.note
+            in_lang._message_log_batch(dict.fromkeys(in_lang.ids, body))
 
     def _notify_customers(self, partners):
         template = self.env.ref("customer_archive.mail_template_archive_handover")
