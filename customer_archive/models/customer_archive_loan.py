@@ -537,7 +537,9 @@ class CustomerArchiveLoan(models.Model):
     @api.model
     def _cron_remind_loans(self):
         """Remind borrowers two days before the due date; escalate overdue loans to the
-        managers. Each reminder is scheduled once: an open one is not repeated."""
+        managers. Each reminder is scheduled once: an open one is not repeated. All are
+        created in one batch, without an assignment email each (they wait in the
+        assignee's activities, as the purchase reminders do)."""
         today = fields.Date.context_today(self)
         due_soon = self.search(
             [
@@ -546,8 +548,8 @@ class CustomerArchiveLoan(models.Model):
                 ("date_due", "<=", today + timedelta(days=REMIND_DAYS_BEFORE_DUE)),
             ]
         )
-        for loan in due_soon._without_activity("customer_archive.mail_activity_type_loan_due"):
-            loan._schedule_activity(
+        values = [
+            loan._activity_values(
                 "customer_archive.mail_activity_type_loan_due",
                 loan.user_id,
                 lambda env, loan=loan: env._(
@@ -555,20 +557,48 @@ class CustomerArchiveLoan(models.Model):
                 ),
                 date_deadline=loan.date_due,
             )
+            for loan in due_soon._without_activity("customer_archive.mail_activity_type_loan_due")
+        ]
         overdue = self.search([("is_overdue", "=", True)])
         managers = self.env.ref(MANAGER).sudo().users.filtered(lambda u: not u.share)
-        for loan in overdue._without_activity("customer_archive.mail_activity_type_loan_overdue"):
-            for manager in managers.filtered(lambda u, loan=loan: loan.company_id in u.company_ids):
-                loan._schedule_activity(
-                    "customer_archive.mail_activity_type_loan_overdue",
-                    manager,
-                    lambda env, loan=loan: env._(
-                        "Loan %(loan)s to %(borrower)s is overdue since %(date)s",
-                        loan=loan.name,
-                        borrower=loan.user_id.name,
-                        date=loan.date_due,
-                    ),
-                )
+        values += [
+            loan._activity_values(
+                "customer_archive.mail_activity_type_loan_overdue",
+                manager,
+                lambda env, loan=loan: env._(
+                    "Loan %(loan)s to %(borrower)s is overdue since %(date)s",
+                    loan=loan.name,
+                    borrower=loan.user_id.name,
+                    date=loan.date_due,
+                ),
+            )
+            for loan in overdue._without_activity(
+                "customer_archive.mail_activity_type_loan_overdue"
+            )
+            for manager in managers
+            if loan.company_id in manager.company_ids
+        ]
+        # sudo: the cron's reminders are the loans' own records
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [value for value in values if value]
+        )
+
+    def _activity_values(self, activity_xmlid, user, summary, date_deadline=None):
+        """The values of an activity for ``user`` on the loan, its summary
+        ``summary(env)`` in his language; nothing without user."""
+        self.ensure_one()
+        if not user:
+            return None
+        activity_type = self.env.ref(activity_xmlid)
+        env = for_user(self, user).env
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary(env),
+            "user_id": user.id,
+            "date_deadline": date_deadline or activity_type._get_date_deadline(),
+        }
 
     def _without_activity(self, activity_xmlid):
         """The loans that have no open activity of that type yet (one query)."""

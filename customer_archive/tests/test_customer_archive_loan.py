@@ -317,6 +317,9 @@ class TestCustomerArchiveLoan(LoanCase):
         escalations = loan.activity_ids.filtered(lambda a: a.activity_type_id == overdue)
         self.assertIn(self.manager, escalations.user_id)
         self.assertEqual(len(escalations), len(escalations.user_id))
+        # created in one batch, without an assignment email per reminder
+        notified = loan.message_ids.filtered(lambda m: m.message_type == "user_notification")
+        self.assertFalse(notified)
         loan.with_user(self.officer).action_return()
         self.assertFalse(loan.activity_ids)
 
