@@ -13,6 +13,8 @@ Who prints what (严禁复印: a print is a copy of the file):
   (consulted, not copied), not the customer list nor the labels (no bulk export).
 """
 
+from psycopg2.errors import ReadOnlySqlTransaction
+
 from odoo import api, models
 from odoo.exceptions import AccessError
 
@@ -34,8 +36,8 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _render_qweb_html(self, report_ref, docids, data=None):
-        """A print of dossiers (the PDF renders through here once): checked, then
-        logged once per dossier. Code running as superuser prints unchecked and
+        """A print of dossiers (the PDF renders through here once): checked, logged
+        once per dossier, then rendered. Code running as superuser prints unchecked and
         unlogged: it is no person consulting."""
         report = self._get_report(report_ref)
         if report.model != ARCHIVE_MODEL or self.env.su:
@@ -43,10 +45,14 @@ class IrActionsReport(models.Model):
         archives = self.env[ARCHIVE_MODEL].browse(list(dict.fromkeys(docids or ())))
         self._check_archive_print(report, archives)
         with consultation("report") as outer:
-            result = super()._render_qweb_html(report_ref, docids, data=data)
             if outer:
+                if self.env.cr.readonly:
+                    # /report/pdf and /report/html serve on a read-only transaction and
+                    # retry on a read/write one when it writes: ask for it before
+                    # rendering, not after, and without a failed query in the log
+                    raise ReadOnlySqlTransaction("The print of an archive is logged.")
                 self.env["customer.archive.access.log"]._log(archives, "report")
-        return result
+            return super()._render_qweb_html(report_ref, docids, data=data)
 
     @api.model
     def _check_archive_print(self, report, archives):
