@@ -15,6 +15,7 @@ from . import (
     customer_classification_policy,
     customer_risk_signal,
     customer_risk_signal_type,
+    ir_actions_report,
     ir_rule,
     res_company,
     res_config_settings,

@@ -7,6 +7,7 @@ from . import (
     test_customer_archive_lang,
     test_customer_archive_loan,
     test_customer_archive_loan_concurrency,
+    test_customer_archive_reports,
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
