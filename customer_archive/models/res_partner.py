@@ -14,6 +14,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from . import customer_archive_import_match as match
 from . import customer_classification_rules as rules
 from . import customer_classification_store as store
 from . import customer_classification_why as why
@@ -206,6 +207,11 @@ class ResPartner(models.Model):
     customer_suggested_credit_limit = fields.Float(
         string="Suggested Credit Limit", compute="_compute_customer_suggested_terms", groups=READER
     )
+    # The name as duplicates are found (DESIGN §2): width, spacing, case and the wording
+    # of the legal form (有限公司/有限责任公司/股份) do not count. Indexed for the import.
+    customer_archive_name_key = fields.Char(
+        string="Name Key", compute="_compute_customer_archive_name_key", store=True, index=True
+    )
 
     @api.depends("customer_archive_ids.state", "commercial_partner_id")
     def _compute_customer_archive_state(self):
@@ -249,6 +255,11 @@ class ResPartner(models.Model):
             partner.customer_under_watch = any(
                 signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
             )
+
+    @api.depends("name")
+    def _compute_customer_archive_name_key(self):
+        for partner in self:
+            partner.customer_archive_name_key = match.name_key(partner.name)
 
     @api.depends_context("company", "lang", "uid")
     @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)
