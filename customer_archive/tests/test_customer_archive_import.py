@@ -508,3 +508,19 @@ class TestCustomerList(ImportCase):
         self.assertNotIn("厦门鹭岛进出口有限公司", names)
         with self.assertRaises(AccessError):
             Archive.with_user(self.reader).action_export_customer_list()
+
+
+@tagged("post_install", "-at_install")
+class TestLikelyDuplicates(CustomerArchiveCase):
+    def test_form_warns_of_likely_duplicates_without_their_data(self):
+        """Typing a customer that looks like existing ones warns on the form; of one
+        whose dossier the user may not read only its owner's name is shown."""
+        form = Form(self.env["res.partner"].with_user(self.reader))
+        form.name = "上海浦江贸易有限责任公司"
+        self.assertIn("上海浦江贸易有限公司", form.customer_archive_duplicate_info)
+        form.name = "深圳鹏城电子(股份)有限公司"
+        warning = form.customer_archive_duplicate_info
+        self.assertIn(self.reader2.name, warning)
+        self.assertNotIn("深圳鹏城", warning)
+        form.name = "全新客户有限公司"
+        self.assertFalse(form.customer_archive_duplicate_info)
