@@ -133,6 +133,8 @@ class ImportRun:
         _ = self.env._
         seen = []
         for number, values in rows:
+            if not any(match.as_text(value) for value in values):
+                continue  # blank rows above the header
             seen.append((number, values))
             keys = [match.guess_column(value) for value in values]
             if "name" in keys or sum(1 for key in keys if key) >= 3:
