@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from . import customer_archive_credit_code as credit_code
+from . import customer_archive_list_export as list_export
 from . import customer_classification_rules as rules
 from . import customer_classification_store as store
 from .customer_archive_access_log import consultation
@@ -830,6 +831,23 @@ class CustomerArchive(models.Model):
             for archive in archives:
                 archive.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
+
+    def action_export_customer_list(self):
+        """The customer list (客户一览表) as ``.xlsx``: the selected dossiers, or all the
+        user may read, with the fields he may read; an export like any other."""
+        archives = self or self.search([])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Customer List %(date)s.xlsx", date=fields.Date.today()),
+                "raw": list_export.customer_list_xlsx(archives),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def action_view_access_log(self):
         self.ensure_one()

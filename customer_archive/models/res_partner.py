@@ -13,8 +13,10 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
+from . import customer_archive_import_match as match
 from . import customer_classification_rules as rules
 from . import customer_classification_store as store
 from . import customer_classification_why as why
@@ -224,6 +226,17 @@ class ResPartner(models.Model):
     customer_suggested_credit_limit = fields.Float(
         string="Suggested Credit Limit", compute="_compute_customer_suggested_terms", groups=READER
     )
+    # The name as duplicates are found (DESIGN §2): width, spacing, case and the wording
+    # of the legal form (有限公司/有限责任公司/股份) do not count. Indexed for the import.
+    customer_archive_name_key = fields.Char(
+        string="Name Key", compute="_compute_customer_archive_name_key", store=True, index=True
+    )
+    customer_archive_duplicate_info = fields.Text(
+        string="Likely Duplicates",
+        compute="_compute_customer_archive_duplicate_info",
+        groups=READER,
+        help="Other customers with the same normalised name, phone or email.",
+    )
 
     @api.depends_context("company")
     @api.depends("customer_top")
@@ -291,6 +304,94 @@ class ResPartner(models.Model):
             partner.customer_under_watch = any(
                 signal.state == "open" for signal in partner.sudo().customer_risk_signal_ids
             )
+
+    @api.depends("name")
+    def _compute_customer_archive_name_key(self):
+        for partner in self:
+            partner.customer_archive_name_key = match.name_key(partner.name)
+
+    @api.depends("name", "phone", "mobile", "email", "parent_id")
+    @api.depends_context("uid")
+    def _compute_customer_archive_duplicate_info(self):
+        """A warning on the form (DESIGN §2): the other customers that look the same.
+        Of a customer whose dossier the user may not read only the owner's name is
+        shown."""
+        others = self._customer_archive_likely_duplicates()
+        for partner in self:
+            lines = [partner._customer_archive_duplicate_line(other) for other in others[partner]]
+            partner.customer_archive_duplicate_info = "\n".join(lines) or False
+
+    def _customer_archive_likely_duplicates(self):
+        """For each partner of ``self``, the other commercial partners with the same
+        name key, phone or email: one search for all."""
+        keys = {
+            partner: (
+                match.name_key(partner.name),
+                {match.phone_key(partner.phone), match.phone_key(partner.mobile)} - {False},
+                match.email_key(partner.email),
+            )
+            for partner in self
+            if not partner.parent_id
+        }
+        result = {partner: self.browse() for partner in self}
+        commercial = self.filtered(lambda partner: not partner.parent_id)
+        names = [key[0] for key in keys.values() if key[0]]
+        phones = [p for p in commercial.mapped("phone") + commercial.mapped("mobile") if p]
+        emails = [email for email in commercial.mapped("email") if email]
+        domains = [
+            [(fname, "in", values)]
+            for fname, values in (
+                ("customer_archive_name_key", names),
+                ("phone", phones),
+                ("mobile", phones),
+                ("email", emails),
+            )
+            if values
+        ]
+        if not domains:
+            return result
+        # sudo: a likely duplicate is found among every customer; what is shown of it
+        # is decided by _customer_archive_duplicate_line
+        candidates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                expression.AND(
+                    [
+                        [("parent_id", "=", False), ("id", "not in", self._origin.ids)],
+                        expression.OR(domains),
+                    ]
+                ),
+                ["name", "customer_archive_name_key", "phone", "mobile", "email", "user_id"],
+                limit=50,
+            )
+        )
+        for partner, (name, partner_phones, email) in keys.items():
+            result[partner] = candidates.filtered(
+                lambda other, n=name, p=partner_phones, e=email: (
+                    (n and other.customer_archive_name_key == n)
+                    or (p & {match.phone_key(other.phone), match.phone_key(other.mobile)})
+                    or (e and match.email_key(other.email) == e)
+                )
+            )
+        return result
+
+    def _customer_archive_duplicate_line(self, other):
+        # sudo: the dossier of the other customer, to tell whether the user may read it
+        archive = other.sudo().customer_archive_ids[:1]
+        if archive and not self.env["customer.archive"].search_count(
+            [("id", "=", archive.id)], limit=1
+        ):
+            owner = archive.partner_id.user_id or archive.user_id
+            return self.env._(
+                "A customer of %(owner)s that you may not read.", owner=owner.name or "-"
+            )
+        return self.env._(
+            "%(name)s (phone %(phone)s, %(email)s)",
+            name=other.name,
+            phone=other.phone or other.mobile or "-",
+            email=other.email or "-",
+        )
 
     @api.depends_context("company", "lang", "uid")
     @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)

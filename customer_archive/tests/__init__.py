@@ -4,6 +4,7 @@ from . import (
     test_customer_archive_correction,
     test_customer_archive_destruction,
     test_customer_archive_handover,
+    test_customer_archive_import,
     test_customer_archive_lang,
     test_customer_archive_loan,
     test_customer_archive_loan_concurrency,

@@ -1,0 +1,282 @@
+"""Import of the old customer lists (DESIGN §2, §7): a kept record of each file brought
+in, with a dry run that writes nothing and an import that writes all or nothing.
+
+The pass over the file is ``customer_archive_import_run.ImportRun``. Any row in error
+makes the whole import fail: the work is done in a savepoint that is rolled back, and
+the record says why, row by row."""
+
+from psycopg2 import IntegrityError
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .customer_archive import MANAGER, OFFICER
+from .customer_archive_import_run import ImportFailed, ImportRun
+from .customer_archive_workflow_mixin import Transition
+
+MAX_ROWS_PARAM = "customer_archive.import_max_rows"
+DEFAULT_MAX_ROWS = 100000
+MAX_MB_PARAM = "customer_archive.import_max_mb"
+DEFAULT_MAX_MB = 30
+IMPORT_STATES = [
+    ("draft", "Draft"),
+    ("checked", "Checked"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+]
+RESULT_FIELDS = (
+    "date_checked",
+    "date_done",
+    "file_format",
+    "sheet_names",
+    "header_key",
+    "row_count",
+    "create_count",
+    "update_count",
+    "conflict_count",
+    "error_count",
+    "result",
+)
+
+
+class CustomerArchiveImport(models.Model):
+    """One customer list brought into the archive (客户资料导入)."""
+
+    _name = "customer.archive.import"
+    _description = "Customer List Import"
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread"]
+    _order = "id desc"
+    _rec_name = "file_name"
+
+    _workflow_transitions = (
+        Transition(
+            "check", ("draft", "checked", "failed"), "checked", OFFICER, ("_rule_own_or_manager",)
+        ),
+        Transition(
+            "import", ("checked",), None, OFFICER, ("_rule_own_or_manager", "_rule_no_errors")
+        ),
+    )
+    _workflow_stamped_fields = RESULT_FIELDS
+    _text_limits = {"file_name": 256, "sheet_name": 64}
+
+    file = fields.Binary(required=True, attachment=True, copy=False)
+    file_name = fields.Char(required=True, tracking=True)
+    sheet_name = fields.Char(
+        string="Sheet", help="The sheet of the workbook to import; empty: the first one."
+    )
+    overwrite = fields.Boolean(
+        help="Replace the filled fields of the customers found with the file's values. "
+        "Without it only empty fields are filled, and differences are listed."
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    state = fields.Selection(
+        IMPORT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
+    )
+    date_checked = fields.Datetime(string="Checked On", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Imported On", readonly=True, copy=False)
+    file_format = fields.Char(string="Format", readonly=True, copy=False)
+    sheet_names = fields.Char(string="Sheets in the File", readonly=True, copy=False)
+    header_key = fields.Char(string="Header Fingerprint", readonly=True, copy=False)
+    row_count = fields.Integer(string="Rows", readonly=True, copy=False)
+    create_count = fields.Integer(string="New Customers", readonly=True, copy=False)
+    update_count = fields.Integer(string="Customers Updated", readonly=True, copy=False)
+    conflict_count = fields.Integer(string="Differences Kept", readonly=True, copy=False)
+    error_count = fields.Integer(string="Errors", readonly=True, copy=False)
+    result = fields.Text(readonly=True, copy=False)
+    column_ids = fields.One2many(
+        "customer.archive.import.column", "import_id", string="Columns", copy=False
+    )
+    line_ids = fields.One2many(
+        "customer.archive.import.line", "import_id", string="Results", readonly=True, copy=False
+    )
+    can_check = fields.Boolean(compute="_compute_workflow_can")
+    can_import = fields.Boolean(compute="_compute_workflow_can")
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("file"):
+                raise UserError(self.env._("The file is empty."))
+            self._check_file_size(vals.get("file"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"file", "file_name", "sheet_name", "overwrite"} & vals.keys():
+            if any(record.state == "done" for record in self):
+                raise UserError(self.env._("An import that is done cannot be changed."))
+            self._check_file_size(vals.get("file"))
+        return super().write(vals)
+
+    def _check_file_size(self, file):
+        if not file:
+            return
+        size = len(file) * 3 // 4  # base64
+        limit = self._max_mb()
+        if size > limit * 1024 * 1024:
+            raise UserError(
+                self.env._(
+                    "The file has %(size)s MB; at most %(limit)s MB are imported at once. "
+                    "Split the list into several files.",
+                    size=round(size / 1024 / 1024, 1),
+                    limit=limit,
+                )
+            )
+
+    @api.model
+    def _max_mb(self):
+        return self._config_int(MAX_MB_PARAM, DEFAULT_MAX_MB)
+
+    @api.model
+    def _max_rows(self):
+        return self._config_int(MAX_ROWS_PARAM, DEFAULT_MAX_ROWS)
+
+    @api.model
+    def _config_int(self, key, default):
+        # sudo: the limits are the administrator's settings, read by every importer
+        value = self.env["ir.config_parameter"].sudo().get_param(key)
+        try:
+            return int(value) if value else default
+        except ValueError:
+            return default
+
+    # ------------------------------------------------------------ rules
+    def _rule_own_or_manager(self):
+        if self.create_uid != self.env.user and not self.env.user.has_group(MANAGER):
+            return self.env._("Only who uploaded the file, or a manager, may import it.")
+        return False
+
+    def _rule_no_errors(self):
+        if self.error_count:
+            return UserError(
+                self.env._(
+                    "The check found %(errors)s errors: correct the file, upload it again "
+                    "and check it before importing.",
+                    errors=self.error_count,
+                )
+            )
+        return False
+
+    # ------------------------------------------------------------ actions
+    def action_check(self):
+        """The dry run: every row validated and matched, nothing written but the result."""
+        self._workflow_run("check")
+        return True
+
+    def action_import(self):
+        """Create or update the customers of the file, all or nothing."""
+        self._workflow_run("import")
+        return True
+
+    def _action_check(self):
+        for record in self:
+            record._run_and_record(write=False)
+
+    def _action_import(self):
+        for record in self:
+            record._run_and_record(write=True)
+
+    def _run_and_record(self, write):
+        """Run the file; on import, inside a savepoint that any error rolls back."""
+        self.ensure_one()
+        run = ImportRun(self, write=write)
+        if write:
+            try:
+                with self.env.cr.savepoint():
+                    run.execute()
+                    if run.error_count:
+                        raise ImportFailed()
+            except ImportFailed:
+                run.rolled_back = True  # the rows in error are on the run already
+            except (UserError, ValidationError, AccessError, IntegrityError) as error:
+                run.fail(error)
+        else:
+            try:
+                run.execute()
+            except UserError as error:
+                run.fail(error)
+        self._record(run, write)
+
+    def _record(self, run, write):
+        """Store the outcome: counts, columns, result lines, state."""
+        _ = self.env._
+        failed = bool(run.error_count)
+        if write and not failed:
+            state, summary = (
+                "done",
+                _(
+                    "%(created)s customers created, %(updated)s updated.",
+                    created=run.create_count,
+                    updated=run.update_count,
+                ),
+            )
+        elif write:
+            state, summary = (
+                "failed",
+                _(
+                    "Nothing was imported: %(errors)s errors. Correct the file and check it again.",
+                    errors=run.error_count,
+                ),
+            )
+        else:
+            state, summary = (
+                "checked",
+                _(
+                    "Dry run: %(created)s customers would be created, %(updated)s updated; "
+                    "%(errors)s errors.",
+                    created=run.create_count,
+                    updated=run.update_count,
+                    errors=run.error_count,
+                ),
+            )
+        vals = {
+            "state": state,
+            "file_format": run.file_format,
+            "sheet_names": ", ".join(run.sheet_names),
+            "header_key": run.header_key,
+            "row_count": run.row_count,
+            "create_count": 0 if failed and write else run.create_count,
+            "update_count": 0 if failed and write else run.update_count,
+            "conflict_count": run.conflict_count,
+            "error_count": run.error_count,
+            "result": summary,
+        }
+        vals["date_done" if write else "date_checked"] = fields.Datetime.now()
+        # sudo: the result lines and the columns found are the import's own bookkeeping,
+        # written by its transitions only; officers read them (and edit the mapping)
+        lines = run.lines
+        if write and failed:
+            # nothing was created nor updated: only the reasons remain
+            lines = [line for line in lines if line["kind"] not in ("create", "update")]
+        self.sudo().line_ids.unlink()
+        self.env["customer.archive.import.line"].sudo().create(
+            [dict(line, import_id=self.id) for line in lines]
+        )
+        if run.columns is not None and [c[:3] for c in run.columns] != self._column_spec():
+            self.sudo().column_ids.unlink()
+            self.env["customer.archive.import.column"].sudo().create(
+                [
+                    {"import_id": self.id, "index": index, "header": header, "key": key}
+                    for index, header, key, _unit in run.columns
+                ]
+            )
+        self._workflow_write(vals)
+        if write:
+            self.message_post(body=summary)
+
+    def _column_spec(self):
+        return [(column.index, column.header, column.key or False) for column in self.column_ids]
+
+    def action_open_partners(self):
+        """The customers this import created or updated."""
+        self.ensure_one()
+        partner_ids = self.line_ids.partner_id.ids
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Imported Customers"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("id", "in", partner_ids)],
+        }
