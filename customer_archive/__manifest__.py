@@ -54,6 +54,11 @@
         "views/customer_archive_access_log_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_archive/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/res_users_demo.xml",
         "demo/customer_archive_location_demo.xml",

@@ -9,6 +9,7 @@ from . import (
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
+    test_customer_archive_tours,
     test_customer_archive_validation,
     test_customer_archive_workflow,
     test_customer_classification,
