@@ -63,7 +63,6 @@
         "demo/res_users_demo.xml",
         "demo/customer_archive_location_demo.xml",
         "demo/customer_archive_demo.xml",
-        "demo/customer_archive_loan_demo.xml",
         "demo/customer_archive_lifecycle_demo.xml",
         "demo/customer_archive_story_demo.xml",
     ],

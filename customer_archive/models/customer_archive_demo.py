@@ -151,6 +151,9 @@ class CustomerArchiveDemo(models.AbstractModel):
         lang = "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else None
         if lang:
             self._demo_users().write({"lang": lang, "tz": "Asia/Shanghai"})
+            # the addon's own terms (document and signal types…) are loaded after its demo
+            # data; the story quotes them, in Chinese
+            self.env["ir.module.module"]._load_module_terms(["customer_archive"], [lang])
         self.with_context(lang=lang or self.env.lang)._create_story()
 
     def _create_story(self):
@@ -172,6 +175,16 @@ class CustomerArchiveDemo(models.AbstractModel):
         self.env.ref("customer_archive.customer_archive_destruction_demo").with_user(
             officer
         ).action_submit()
+        # the salesperson reports a new legal representative of Huaxin
+        self.env["customer.archive.correction"].with_user(
+            self.env.ref("customer_archive.user_reader_demo")
+        ).create(
+            {
+                "archive_id": self.env.ref("customer_archive.archive_huaxin_demo").id,
+                "new_legal_representative": "陈立新",
+                "reason": "客户来函告知法定代表人已变更,附新营业执照复印件。",
+            }
+        )
         policy._recompute_classification()
         self.env["customer.archive"]._cron_review_reminders()
         self.env["customer.archive.loan"]._cron_remind_loans()
@@ -545,6 +558,15 @@ class CustomerArchiveDemo(models.AbstractModel):
             )
 
         loan(reader2, "北京华信科技有限公司", "了解华信的服务器采购历史,准备联合投标方案", (1, 8))
+        # 王芳 asks to consult a customer she does not sell to; another of her loans is out
+        submitted = loan(reader, "杭州西湖茶业有限公司", "核对茶叶采购合同条款,准备续约谈判")
+        out = loan(
+            reader,
+            "南京金陵机械制造有限公司",
+            "准备年度客户走访,了解合作历史",
+            (0, 3),
+            scope="summary",
+        )
         approved = loan(
             reader, "天津滨海化工有限公司", "核对化工原料供货合同", (0, 5), scope="summary"
         )
@@ -556,14 +578,14 @@ class CustomerArchiveDemo(models.AbstractModel):
         )
         rejected = loan(reader2, "上海浦江贸易有限公司", "想了解浦江的进口渠道")
         cancelled = loan(reader, "天津港通国际货运代理有限公司", "协助同事准备报价", (0, 3))
-        steps = approved | overdue | returned | borrowed | rejected | cancelled
+        steps = submitted | out | approved | overdue | returned | borrowed | rejected | cancelled
         for record in steps:
             record.with_user(record.user_id).action_submit()
         # the keeper decides on normal archives, a manager on confidential ones
         approved.with_user(manager).action_approve()
-        (overdue | returned | borrowed).with_user(officer).action_approve()
+        (out | overdue | returned | borrowed).with_user(officer).action_approve()
         rejected.with_user(manager).action_reject()
         cancelled.with_user(reader).action_cancel()
-        (overdue | returned | borrowed).with_user(officer).action_hand_out()
+        (out | overdue | returned | borrowed).with_user(officer).action_hand_out()
         returned.with_user(officer).write({"return_condition": "资料完整,无污损。"})
         returned.with_user(officer).action_return()
