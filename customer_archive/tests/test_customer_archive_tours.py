@@ -30,7 +30,9 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         his activities, the keeper hands it out from hers, and the reader reads it."""
         today = fields.Date.context_today(self.customer)
         for days in (40, 100):
-            self.invoice(self.customer, 20000.0, today - timedelta(days=days))
+            self.invoice(
+                self.customer, 20000.0, today - timedelta(days=days), due=today + timedelta(days=30)
+            )
         self.classify()
         self.assertEqual(self.of(self.customer).customer_grade, "b")
         Loan = self.env["customer.archive.loan"]
@@ -53,7 +55,8 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
     def test_manager_dashboards(self):
         """A manager opens the classification analysis (to be completed with the
         dashboards and the archive card once they are merged)."""
-        self.invoice(self.customer, 20000.0, fields.Date.context_today(self.customer))
+        today = fields.Date.context_today(self.customer)
+        self.invoice(self.customer, 20000.0, today, due=today + timedelta(days=30))
         self.classify()
         self.start_tour(
             "/odoo/action-customer_archive.res_partner_classification_action",
