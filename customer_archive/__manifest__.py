@@ -66,4 +66,6 @@
         "demo/customer_archive_lifecycle_demo.xml",
         "demo/customer_archive_story_demo.xml",
     ],
+    # read by the demo story's generator (models/customer_archive_demo.py)
+    "oca_data_manual": ["demo/customer_archive_story_customers.csv"],
 }
