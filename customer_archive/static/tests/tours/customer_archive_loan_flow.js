@@ -77,6 +77,11 @@ tours.add("customer_archive_reader_requests_loan", {
             run: "edit 核对合作历史,准备联合投标",
         },
         {
+            content: "Save the request",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
             content: "Submit it",
             trigger: ".o_form_view button[name=action_submit]",
             run: "click",
