@@ -22,6 +22,7 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         # A customer sold by someone else, classified B from his invoices; his
         # confidential archive is lent only with a manager's approval.
         cls.archive_other.confidentiality = "confidential"
+        cls.archive_other.action_activate()
         cls.customer = cls.partner_other
         cls.customer.customer_rank = 1
 
