@@ -42,10 +42,11 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         self.start_tour(partner_url, "customer_archive_reader_requests_loan", login="ca_reader")
         loan = Loan.search([("archive_id", "=", self.archive_other.id)])
         self.assertEqual((loan.state, loan.user_id, loan.scope), ("submitted", self.reader, "full"))
-        self.assertEqual(loan.activity_ids.user_id, self.manager, "the manager is asked")
+        manager = loan.activity_ids.user_id
+        self.assertIn(manager, self.manager | self.manager2, "a manager is asked")
 
-        self.start_tour("/odoo", "customer_archive_manager_approves_loan", login="ca_manager")
-        self.assertEqual((loan.state, loan.approver_id), ("approved", self.manager))
+        self.start_tour("/odoo", "customer_archive_manager_approves_loan", login=manager.login)
+        self.assertEqual((loan.state, loan.approver_id), ("approved", manager))
         self.assertEqual(loan.activity_ids.user_id, self.officer, "the keeper is asked next")
 
         self.start_tour("/odoo", "customer_archive_officer_hands_out_loan", login="ca_officer")
