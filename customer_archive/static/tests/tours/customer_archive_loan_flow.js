@@ -26,8 +26,12 @@ function openLoanFromActivities() {
             run: "click",
         },
         {
+            content: "The loans with an activity of mine are listed",
+            trigger: ".o_breadcrumb:contains(借阅), .o_breadcrumb:contains(Loan)",
+        },
+        {
             content: "Open the loan",
-            trigger: ".o_kanban_record:not(.o_kanban_ghost), .o_data_row",
+            trigger: ".o_list_view .o_data_row .o_data_cell, .o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
             run: "click",
         },
     ];
