@@ -66,12 +66,18 @@
         "report/customer_archive_handover_reports.xml",
         "report/customer_archive_handover_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_archive/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/res_users_demo.xml",
         "demo/customer_archive_location_demo.xml",
         "demo/customer_archive_demo.xml",
-        "demo/customer_classification_demo.xml",
-        "demo/customer_archive_loan_demo.xml",
         "demo/customer_archive_lifecycle_demo.xml",
+        "demo/customer_archive_story_demo.xml",
     ],
+    # read by the demo story's generator (models/customer_archive_demo.py)
+    "oca_data_manual": ["demo/customer_archive_story_customers.csv"],
 }

@@ -3,6 +3,7 @@ from . import (
     customer_archive_access_log,
     customer_archive_consent,
     customer_archive_correction,
+    customer_archive_demo,
     customer_archive_destruction,
     customer_archive_destruction_line,
     customer_archive_document,

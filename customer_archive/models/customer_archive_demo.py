@@ -1,0 +1,591 @@
+"""The demo story: sixty customers across China and a year and a half of their business.
+
+Called once by ``demo/customer_archive_story_demo.xml``. The hand-written demo
+customers (``demo/customer_archive_demo.xml``) get their invoices here too; the
+others are created here, set-based: partners, contacts, dossiers and documents
+in one ``create`` each, the invoices in one ``create`` and posted in one
+``action_post``, their payments in one register. Every customer is given a
+profile (how often and how much he buys, when he stopped, whether he pays) so
+that after the classification runs every grade, loyalty stage, value class,
+purchase-cycle reminder and risk signal occurs. Dates are relative to today.
+Everything written is Chinese; the workflow steps are taken by the demo users
+through their actions, in Chinese when the language is installed.
+"""
+
+import csv
+import logging
+import random
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+from stdnum.cn import uscc
+
+from odoo import Command, api, fields, models
+from odoo.tools.misc import file_open
+
+_logger = logging.getLogger(__name__)
+
+# Profiles: (days between invoices, days since the last invoice, days since the first one,
+# base amount, open arrears). Against the default policy: A from 100 000 a year, B from
+# 30 000; loyal with six invoices in the year, the last within 90 days; at risk after 180
+# days without invoice, lost after 365; a purchase reminder when the usual interval has
+# passed by more than a week.
+PROFILES = {
+    "a_loyal": (50, 8, 320, 20000, False),  # A, loyal
+    "a_few": (150, 35, 540, 55000, False),  # A, a few large orders
+    "b_loyal": (55, 15, 340, 6000, False),  # B, loyal
+    "b_late": (60, 75, 420, 8000, False),  # B, his usual order is two weeks late
+    "b_ordinary": (100, 40, 540, 10000, False),  # B, ordinary
+    "c_ordinary": (150, 30, 540, 3000, False),  # C, ordinary
+    "c_late": (90, 110, 470, 2500, False),  # C, his usual order is three weeks late
+    "at_risk": (120, 220, 540, 7000, False),  # 准流失: silent for seven months
+    "lost": (120, 420, 540, 5000, False),  # 流失: silent for more than a year
+    "d_arrears": (75, 12, 400, 8000, True),  # D: invoices of three to five months unpaid
+    "new": (0, 0, 0, 0, False),  # no invoice yet
+}
+HISTORY_DAYS = 540  # a year and a half
+ARREARS_AGES = (80, 170)  # invoices of D customers left unpaid, by age in days
+
+PROVINCES = {
+    # code: (credit code region, market region)
+    "BJ": ("110108", "华北"),
+    "TJ": ("120116", "华北"),
+    "HE": ("130102", "华北"),
+    "SX": ("140105", "华北"),
+    "NM": ("150102", "华北"),
+    "LN": ("210102", "东北"),
+    "JL": ("220102", "东北"),
+    "HL": ("230102", "东北"),
+    "SH": ("310115", "华东"),
+    "JS": ("320102", "华东"),
+    "ZJ": ("330106", "华东"),
+    "AH": ("340104", "华东"),
+    "FJ": ("350203", "华东"),
+    "JX": ("360102", "华东"),
+    "SD": ("370202", "华东"),
+    "HA": ("410105", "华中"),
+    "HB": ("420106", "华中"),
+    "HN": ("430102", "华中"),
+    "GD": ("440305", "华南"),
+    "GX": ("450103", "华南"),
+    "HI": ("460106", "华南"),
+    "CQ": ("500103", "西南"),
+    "SC": ("510107", "西南"),
+    "GZ": ("520102", "西南"),
+    "YN": ("530102", "西南"),
+    "SN": ("610113", "西北"),
+    "GS": ("620102", "西北"),
+    "NX": ("640104", "西北"),
+    "XJ": ("650102", "西北"),
+}
+
+# The hand-written demo customers: xml id → profile.
+KNOWN_CUSTOMERS = {
+    "partner_huaxin_demo": "a_loyal",
+    "partner_pujiang_demo": "b_late",
+    "partner_pengcheng_demo": "d_arrears",
+    "partner_xihu_demo": "at_risk",
+    "partner_jinling_demo": "c_ordinary",
+    "partner_tianfu_demo": "new",
+    "partner_jiangcheng_demo": "b_loyal",
+    "partner_haibin_demo": "a_few",
+    "partner_ludao_demo": "b_ordinary",
+    "partner_shancheng_demo": "lost",
+    "partner_binhai_demo": "a_few",
+    "partner_changan_demo": "new",
+}
+
+# The other customers, one a line: name, province, city and street, industry
+# (base.res_partner_industry_*), legal representative, business scope, size, company type,
+# profile, salesperson (r: 王芳, r2: 赵磊, a: administrator).
+CUSTOMERS_FILE = "customer_archive/demo/customer_archive_story_customers.csv"
+# Key accounts and special relations (the tier), by name.
+KEY_ACCOUNTS = ("北京华信科技有限公司", "无锡太湖纺织机械有限公司")
+SPECIAL_CLASS = ("上海长江律师事务所", "汇通保险经纪有限公司")
+# Dossiers a manager classified secret or confidential, by profile index.
+CONFIDENTIAL = ("长春一汽配套座椅有限公司", "东莞松山湖智能装备有限公司")
+
+CONTACT_NAMES = (
+    "王磊", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵丽", "黄伟", "周婷", "吴强",
+    "徐明", "孙悦", "马超", "朱琳", "胡斌", "郭涛", "何芳", "高峰", "林雪", "罗杰",
+)  # fmt: skip
+CONTACT_FUNCTIONS = ("采购经理", "财务总监", "总经理助理", "采购主管", "供应链经理")
+PRODUCTS = {
+    "A": ("农资套餐", "冷链包装服务"),
+    "C": ("精密零部件", "模具加工", "工业控制器"),
+    "D": ("变频控制柜", "检修服务"),
+    "F": ("钢材", "防水材料", "施工机具租赁"),
+    "G": ("日用百货", "进口食品"),
+    "H": ("运输管理软件", "车载终端"),
+    "I": ("餐饮设备", "客房用品"),
+    "J": ("服务器", "软件服务年费"),
+    "K": ("咨询服务",),
+    "L": ("智能门禁系统", "物业软件"),
+    "M": ("办公设备", "法律数据库订阅"),
+    "N": ("展台搭建", "会务物料"),
+    "P": ("教学设备", "培训服务"),
+    "Q": ("医用耗材", "设备维保服务"),
+    "R": ("音响设备", "舞台灯光"),
+}
+RISK_SIGNALS = [
+    # (customer, signal type, note)
+    ("深圳鹏城电子股份有限公司", "late_payment", "答应月底付款,至今未付,电话也经常不接。"),
+    ("沈阳北方重工配套有限公司", "lawsuit", "听说被供应商起诉,法院已冻结部分账户。"),
+    ("南通江海建筑工程有限公司", "abnormal_orders", "本月订单是平时的五倍,且要求延长账期。"),
+    ("株洲湘电轨道配件有限公司", "internal_conflict", "两位股东意见不合,采购负责人已离职。"),
+    ("温州瓯江鞋业有限公司", "brand_changes", "半年内三次更换主营品牌。"),
+    ("山西汾河煤机装备有限公司", "unreachable", "多次拜访未见到负责人,座机已停机。"),
+    ("乌鲁木齐天山棉业有限公司", "investing_elsewhere", "老板把资金投向房地产项目。"),
+    ("大连海韵船舶配件有限公司", "shrinking_premises", "厂房缩小一半,部分设备已变卖。"),
+]
+
+
+class CustomerArchiveDemo(models.AbstractModel):
+    _name = "customer.archive.demo"
+    _description = "Customer Archive Demo Story"
+
+    @api.model
+    def _generate_story(self):
+        """Create the demo story; called once by the demo data, as superuser."""
+        lang = "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else None
+        if lang:
+            self._demo_users().write({"lang": lang, "tz": "Asia/Shanghai"})
+            # the addon's own terms (document and signal types…) are loaded after its demo
+            # data; the story quotes them, in Chinese
+            self.env["ir.module.module"]._load_module_terms(["customer_archive"], [lang])
+        self.with_context(lang=lang or self.env.lang)._create_story()
+
+    def _create_story(self):
+        started = time.monotonic()
+        rng = random.Random(13)
+        today = fields.Date.context_today(self)
+        policy = self.env.ref("customer_archive.customer_classification_policy_main")
+        policy.manager_id = self.env.ref("customer_archive.user_manager_demo")
+        partners, profiles = self._demo_partners()
+        self._demo_contacts(partners, rng)
+        archives = self._demo_archives(partners, rng, today)
+        self._demo_documents(archives, rng, today)
+        self._demo_invoices(partners, profiles, rng, today)
+        partners.filtered(lambda p: p.name in KEY_ACCOUNTS).customer_key_account = True
+        partners.filtered(lambda p: p.name in SPECIAL_CLASS).customer_special_class = True
+        self._demo_risk_signals(partners)
+        self._demo_loans(archives, today)
+        officer = self.env.ref("customer_archive.user_officer_demo")
+        self.env.ref("customer_archive.customer_archive_destruction_demo").with_user(
+            officer
+        ).action_submit()
+        # the salesperson reports a new legal representative of Huaxin
+        self.env["customer.archive.correction"].with_user(
+            self.env.ref("customer_archive.user_reader_demo")
+        ).create(
+            {
+                "archive_id": self.env.ref("customer_archive.archive_huaxin_demo").id,
+                "new_legal_representative": "陈立新",
+                "reason": "客户来函告知法定代表人已变更,附新营业执照复印件。",
+            }
+        )
+        policy._recompute_classification()
+        self.env["customer.archive"]._cron_review_reminders()
+        self.env["customer.archive.loan"]._cron_remind_loans()
+        _logger.info(
+            "Demo story: %s customers, %s invoices in %.1f s",
+            len(partners),
+            self.env["account.move"].search_count([("move_type", "=", "out_invoice")]),
+            time.monotonic() - started,
+        )
+
+    def _demo_users(self):
+        return (
+            self.env.ref("customer_archive.user_reader_demo")
+            | self.env.ref("customer_archive.user_reader2_demo")
+            | self.env.ref("customer_archive.user_officer_demo")
+            | self.env.ref("customer_archive.user_manager_demo")
+        )
+
+    def _demo_partners(self):
+        """The hand-written customers and the new ones, with the profile of each."""
+        ref = self.env.ref
+        known = self.env["res.partner"]
+        profiles = {}
+        for xmlid, profile in KNOWN_CUSTOMERS.items():
+            partner = ref(f"customer_archive.{xmlid}")
+            known |= partner
+            profiles[partner.id] = profile
+        salespeople = {
+            "r": ref("customer_archive.user_reader_demo").id,
+            "r2": ref("customer_archive.user_reader2_demo").id,
+            "a": ref("base.user_admin").id,
+        }
+        country = ref("base.cn")
+        states = {code: ref(f"base.state_cn_{code}").id for code in PROVINCES}
+        rows = self._demo_customer_rows()
+        new = self.env["res.partner"].create(
+            [
+                {
+                    "name": row["name"],
+                    "is_company": True,
+                    "street": row["street"],
+                    "city": row["city"],
+                    "state_id": states[row["province"]],
+                    "country_id": country.id,
+                    "zip": f"{PROVINCES[row['province']][0][:4]}00",
+                    "phone": f"+86 {400 + index:03d} {8000 + index * 37:04d} {1000 + index:04d}",
+                    "industry_id": ref(f"base.res_partner_industry_{row['industry']}").id,
+                    "user_id": salespeople[row["salesperson"]],
+                }
+                for index, row in enumerate(rows)
+            ]
+        )
+        for partner, row in zip(new, rows, strict=True):
+            profiles[partner.id] = row["profile"]
+        return known | new, profiles
+
+    @api.model
+    def _demo_customer_rows(self):
+        with file_open(CUSTOMERS_FILE) as lines:
+            return list(csv.DictReader(lines))
+
+    def _demo_contacts(self, partners, rng):
+        """A key contact (姓名、职务) for every company."""
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": CONTACT_NAMES[index % len(CONTACT_NAMES)],
+                    "parent_id": partner.id,
+                    "type": "contact",
+                    "function": rng.choice(CONTACT_FUNCTIONS),
+                }
+                for index, partner in enumerate(partners)
+            ]
+        )
+
+    def _demo_archives(self, partners, rng, today):
+        """Dossiers for the new customers, most on a shelf; returns every dossier."""
+        ref = self.env.ref
+        rows = {row["name"]: row for row in self._demo_customer_rows()}
+        shelves = self._demo_shelves()
+        officer = ref("customer_archive.user_officer_demo")
+        Archive = self.env["customer.archive"].with_context(mail_create_nolog=True)
+        vals_list = []
+        for index, partner in enumerate(partners.filtered(lambda p: p.name in rows)):
+            row = rows[partner.name]
+            province, profile, size = row["province"], row["profile"], row["size"]
+            paper = index % 5 != 4
+            since = today - timedelta(days=HISTORY_DAYS + rng.randint(30, 2000))
+            # The archive was set up when the company adopted it, two months ago; a few
+            # dossiers earlier, and never reviewed since: their review is due.
+            opened = today - timedelta(
+                days=rng.randint(65, 120) if index % 9 == 3 else rng.randint(5, 55)
+            )
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "user_id": officer.id,
+                    "confidentiality": "confidential" if partner.name in CONFIDENTIAL else "normal",
+                    "legal_representative": row["legal_representative"],
+                    "credit_code": self._demo_credit_code(PROVINCES[province][0], index),
+                    "registered_capital": rng.choice((1, 2, 5, 10, 20, 50, 100)) * 1000000,
+                    "currency_id": ref("base.CNY").id,
+                    "business_scope": row["business_scope"],
+                    "industry_id": partner.industry_id.id,
+                    "market_region": PROVINCES[province][1],
+                    "size": size,
+                    "company_type": row["company_type"],
+                    "postcode": partner.zip,
+                    "employee_count": {"small": 40, "medium": 300, "large": 2500}[size]
+                    + rng.randint(0, 30),
+                    "date_founded": since - timedelta(days=rng.randint(365, 5000)),
+                    "date_relationship_start": since,
+                    "date_open": opened,
+                    "sales_capability": rng.choice(("weak", "average", "strong")),
+                    "development_potential": rng.choice(("low", "medium", "high")),
+                    "cooperation_attitude": "passive"
+                    if profile in ("at_risk", "lost")
+                    else rng.choice(("active", "neutral")),
+                    "reputation": "poor"
+                    if profile == "d_arrears"
+                    else rng.choice(("good", "average")),
+                    "has_paper_original": paper,
+                    "location_id": shelves[index % len(shelves)].id if paper else False,
+                }
+            )
+        new = Archive.create(vals_list)
+        new.action_activate()
+        return partners.customer_archive_ids | new
+
+    def _demo_shelves(self):
+        """Two cabinets of the archive room: the hand-written one and a second."""
+        ref = self.env.ref
+        Location = self.env["customer.archive.location"]
+        room = ref("customer_archive.location_room_demo")
+        cabinet = Location.create({"name": "柜 02", "kind": "cabinet", "parent_id": room.id})
+        shelves = Location.create(
+            [{"name": f"层 {n}", "kind": "shelf", "parent_id": cabinet.id} for n in (1, 2, 3)]
+        )
+        return (
+            ref("customer_archive.location_shelf_1_demo")
+            | ref("customer_archive.location_shelf_2_demo")
+            | shelves
+        )
+
+    @staticmethod
+    def _demo_credit_code(region, serial):
+        """A unified social credit code that passes its check digits."""
+        body = f"91{region}{73000000 + serial * 7919:08d}"
+        for org_check in "0123456789X":
+            code = body + org_check
+            code += uscc.calc_check_digit(code)
+            if uscc.is_valid(code):
+                return code
+        raise ValueError(serial)
+
+    def _demo_documents(self, archives, rng, today):
+        """The file directory of each new dossier: licence, contracts, reports."""
+        ref = self.env.ref
+        types = {
+            code: ref(f"customer_archive.document_type_{code}").id
+            for code in ("bl", "con", "vis", "fin", "cmp", "tax")
+        }
+        vals_list = []
+        new = archives.filtered(lambda a: not a.document_ids)
+        for index, archive in enumerate(new):
+            paper = "original" if archive.has_paper_original else "copy"
+            # licences: most valid for years, a few expiring within the month, two expired
+            if index % 11 == 5:
+                valid_until = today + timedelta(days=rng.randint(5, 28))
+            elif index % 17 == 2:
+                valid_until = today - timedelta(days=rng.randint(10, 90))
+            else:
+                valid_until = today + timedelta(days=rng.randint(400, 3000))
+            licence_date = archive.date_relationship_start or today
+            vals_list.append(
+                {
+                    "archive_id": archive.id,
+                    "type_id": types["bl"],
+                    "name": "营业执照(副本)",
+                    "original": paper,
+                    "date": licence_date,
+                    "valid_until": valid_until,
+                }
+            )
+            for year_back in (1, 0):
+                date = today - timedelta(days=365 * year_back + rng.randint(20, 200))
+                vals_list.append(
+                    {
+                        "archive_id": archive.id,
+                        "type_id": types["con"],
+                        "name": f"{date.year} 年度购销合同",
+                        "reference": f"HT-{date.year}-{archive.id:03d}{year_back}",
+                        "original": "copy",
+                        "date": date,
+                    }
+                )
+            if index % 3 == 0:
+                vals_list.append(
+                    {
+                        "archive_id": archive.id,
+                        "type_id": types["vis"],
+                        "name": "客户走访报告",
+                        "original": "copy",
+                        "date": today - timedelta(days=rng.randint(10, 120)),
+                    }
+                )
+            if index % 4 == 1:
+                vals_list.append(
+                    {
+                        "archive_id": archive.id,
+                        "type_id": types["fin"],
+                        "name": f"{today.year - 1} 年度财务报告",
+                        "original": "copy",
+                        "confidential": True,
+                        "date": today - timedelta(days=rng.randint(30, 200)),
+                    }
+                )
+            if index % 7 == 6:
+                vals_list.append(
+                    {
+                        "archive_id": archive.id,
+                        "type_id": types["cmp"],
+                        "name": "客户投诉:交货延迟",
+                        "original": "copy",
+                        "date": today - timedelta(days=rng.randint(10, 300)),
+                    }
+                )
+        self.env["customer.archive.document"].create(vals_list)
+
+    def _demo_invoices(self, partners, profiles, rng, today):
+        """A year and a half of posted invoices by profile, created and posted at once;
+        paid, but for the last six weeks' and the arrears of grade D customers."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        industries = {
+            self.env.ref(f"base.res_partner_industry_{code}").id: code for code in PRODUCTS
+        }
+        invoices, unpaid = [], set()
+        for partner in partners:
+            interval, last_age, first_age, amount, arrears = PROFILES[profiles[partner.id]]
+            if not interval:
+                continue
+            products = PRODUCTS.get(industries.get(partner.industry_id.id), ("产品",))
+            age = last_age
+            while age <= first_age:
+                date = today - timedelta(days=age)
+                if arrears and ARREARS_AGES[0] <= age <= ARREARS_AGES[1]:
+                    unpaid.add(len(invoices))
+                elif age < 45:
+                    unpaid.add(len(invoices))
+                quantity = rng.choice((1, 2, 5, 10))
+                invoices.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": date,
+                        "date": date,
+                        "invoice_date_due": date + timedelta(days=30),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": rng.choice(products),
+                                    "quantity": quantity,
+                                    "price_unit": round(
+                                        amount * rng.uniform(0.7, 1.3) / quantity, -1
+                                    ),
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                )
+                age += max(interval + rng.randint(-3, 3), 1)
+        order = sorted(range(len(invoices)), key=lambda i: invoices[i]["invoice_date"])
+        moves = self.env["account.move"].create([invoices[i] for i in order])
+        moves.action_post()
+        to_pay = moves.browse(
+            move_id for move_id, i in zip(moves.ids, order, strict=True) if i not in unpaid
+        )
+        self._demo_receipts(to_pay, today)
+
+    def _demo_receipts(self, invoices, today):
+        """The customers' payments: one bank entry, a line per customer, reconciled with
+        his invoices in one plan (a payment per customer would post sixty entries)."""
+        receivables = invoices.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        by_partner = defaultdict(lambda: self.env["account.move.line"])
+        for line in receivables:
+            by_partner[line.partner_id] |= line
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        receipt = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": bank.id,
+                "date": today,
+                "ref": "客户回款",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "客户回款",
+                            "partner_id": partner.id,
+                            "account_id": lines.account_id.id,
+                            "credit": sum(lines.mapped("balance")),
+                        }
+                    )
+                    for partner, lines in by_partner.items()
+                ]
+                + [
+                    Command.create(
+                        {
+                            "name": "客户回款",
+                            "account_id": bank.default_account_id.id,
+                            "debit": sum(receivables.mapped("balance")),
+                        }
+                    )
+                ],
+            }
+        )
+        receipt.action_post()
+        self.env["account.move.line"]._reconcile_plan(
+            [by_partner[line.partner_id] | line for line in receipt.line_ids if line.partner_id]
+        )
+
+    def _demo_risk_signals(self, partners):
+        """Every kind of danger signal, reported by the salespeople; each asks the
+        manager to look at the customer."""
+        by_name = {partner.name: partner for partner in partners}
+        self.env["customer.risk.signal"].create(
+            [
+                {
+                    "partner_id": by_name[name].id,
+                    "type_id": self.env.ref(f"customer_archive.risk_signal_type_{kind}").id,
+                    "note": note,
+                    "user_id": (
+                        by_name[name].user_id or self.env.ref("customer_archive.user_reader_demo")
+                    ).id,
+                }
+                for name, kind, note in RISK_SIGNALS
+            ]
+        )
+
+    def _demo_loans(self, archives, today):
+        """Loans in every state, each step taken by its user through its action."""
+        ref = self.env.ref
+        reader = ref("customer_archive.user_reader_demo")
+        reader2 = ref("customer_archive.user_reader2_demo")
+        officer = ref("customer_archive.user_officer_demo")
+        manager = ref("customer_archive.user_manager_demo")
+        by_partner = {archive.partner_id.name: archive for archive in archives}
+
+        def loan(user, customer, purpose, days=(0, 7), **values):
+            return (
+                self.env["customer.archive.loan"]
+                .with_user(user)
+                .create(
+                    {
+                        "user_id": user.id,
+                        "archive_id": by_partner[customer].id,
+                        "purpose": purpose,
+                        "kind": values.get("kind", "consult"),
+                        "scope": values.get("scope", "full"),
+                        "date_start": today + timedelta(days=days[0]),
+                        "date_due": today + timedelta(days=days[1]),
+                    }
+                )
+            )
+
+        loan(reader2, "北京华信科技有限公司", "了解华信的服务器采购历史,准备联合投标方案", (1, 8))
+        # 王芳 asks to consult a customer she does not sell to; another of her loans is out
+        submitted = loan(reader, "杭州西湖茶业有限公司", "核对茶叶采购合同条款,准备续约谈判")
+        out = loan(
+            reader,
+            "南京金陵机械制造有限公司",
+            "准备年度客户走访,了解合作历史",
+            (0, 3),
+            scope="summary",
+        )
+        approved = loan(
+            reader, "天津滨海化工有限公司", "核对化工原料供货合同", (0, 5), scope="summary"
+        )
+        overdue = loan(reader2, "青岛海滨食品有限公司", "处理冷链运输投诉,查阅历史合同", (-20, -6))
+        returned = loan(reader, "武汉江城建材有限公司", "年度对账,核对付款凭证", (-40, -30))
+        # a dossier without paper original: its copies may be borrowed
+        borrowed = loan(
+            reader, "哈尔滨冰城食品有限公司", "准备冷链配送续约谈判", (-2, 12), kind="borrow"
+        )
+        rejected = loan(reader2, "上海浦江贸易有限公司", "想了解浦江的进口渠道")
+        cancelled = loan(reader, "天津港通国际货运代理有限公司", "协助同事准备报价", (0, 3))
+        steps = submitted | out | approved | overdue | returned | borrowed | rejected | cancelled
+        for record in steps:
+            record.with_user(record.user_id).action_submit()
+        # the keeper decides on normal archives, a manager on confidential ones
+        approved.with_user(manager).action_approve()
+        (out | overdue | returned | borrowed).with_user(officer).action_approve()
+        rejected.with_user(manager).action_reject()
+        cancelled.with_user(reader).action_cancel()
+        (out | overdue | returned | borrowed).with_user(officer).action_hand_out()
+        returned.with_user(officer).write({"return_condition": "资料完整,无污损。"})
+        returned.with_user(officer).action_return()

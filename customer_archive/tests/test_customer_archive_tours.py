@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .test_customer_classification import ClassificationCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerArchiveTours(ClassificationCase, HttpCase):
+    """The flows people click through, in Chromium (static/tests/tours/)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The reader and the keeper work in Chinese; the manager in English.
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["customer_archive"], ["zh_CN"])
+        # one date format for the date the reader types, whatever the language's default
+        cls.env.ref("base.lang_zh_CN").date_format = "%Y-%m-%d"
+        (cls.reader | cls.officer).write({"lang": "zh_CN"})
+        # A customer sold by someone else, classified B from his invoices; his
+        # confidential archive is lent only with a manager's approval.
+        cls.archive_other.confidentiality = "confidential"
+        cls.archive_other.action_activate()
+        cls.customer = cls.partner_other
+        cls.customer.customer_rank = 1
+
+    def test_loan_flow_reader_manager_officer_reader(self):
+        """A reader asks for a customer's archive from his form, a manager approves it from
+        his activities, the keeper hands it out from hers, and the reader reads it."""
+        today = fields.Date.context_today(self.customer)
+        for days in (40, 100):
+            self.invoice(
+                self.customer, 20000.0, today - timedelta(days=days), due=today + timedelta(days=30)
+            )
+        self.classify()
+        self.assertEqual(self.of(self.customer).customer_grade, "b")
+        Loan = self.env["customer.archive.loan"]
+        partner_url = f"/odoo/res.partner/{self.customer.id}"
+
+        self.start_tour(partner_url, "customer_archive_reader_requests_loan", login="ca_reader")
+        loan = Loan.search([("archive_id", "=", self.archive_other.id)])
+        self.assertEqual((loan.state, loan.user_id, loan.scope), ("submitted", self.reader, "full"))
+        manager = loan.activity_ids.user_id
+        self.assertIn(manager, self.manager | self.manager2, "a manager is asked")
+
+        self.start_tour("/odoo", "customer_archive_manager_approves_loan", login=manager.login)
+        self.assertEqual((loan.state, loan.approver_id), ("approved", manager))
+        self.assertEqual(loan.activity_ids.user_id, self.officer, "the keeper is asked next")
+
+        self.start_tour("/odoo", "customer_archive_officer_hands_out_loan", login="ca_officer")
+        self.assertEqual((loan.state, loan.officer_id), ("out", self.officer))
+
+        self.start_tour(partner_url, "customer_archive_reader_opens_dossier", login="ca_reader")
+
+    def test_manager_dashboards(self):
+        """A manager opens the classification analysis (to be completed with the
+        dashboards and the archive card once they are merged)."""
+        today = fields.Date.context_today(self.customer)
+        self.invoice(self.customer, 20000.0, today, due=today + timedelta(days=30))
+        self.classify()
+        self.start_tour(
+            "/odoo/action-customer_archive.res_partner_classification_action",
+            "customer_archive_manager_dashboards",
+            login="ca_manager",
+        )
