@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["contacts", "mail", "account"],
+    "depends": ["contacts", "mail", "account", "calendar"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/customer_archive_security.xml",
@@ -24,6 +24,7 @@
         "security/customer_archive_correction_rules.xml",
         "security/customer_archive_access_log_rules.xml",
         "security/customer_archive_consent_rules.xml",
+        "security/customer_archive_visit_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
@@ -52,6 +53,11 @@
         "report/customer_archive_destruction_templates.xml",
         "views/customer_archive_correction_views.xml",
         "views/customer_archive_access_log_views.xml",
+        "views/customer_archive_visit_views.xml",
+        "views/customer_archive_visit_plan_views.xml",
+        "views/customer_archive_visit_rule_views.xml",
+        "report/customer_archive_visit_reports.xml",
+        "report/customer_archive_visit_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -61,5 +67,6 @@
         "demo/customer_classification_demo.xml",
         "demo/customer_archive_loan_demo.xml",
         "demo/customer_archive_lifecycle_demo.xml",
+        "demo/customer_archive_visit_demo.xml",
     ],
 }

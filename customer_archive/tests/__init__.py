@@ -10,6 +10,7 @@ from . import (
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
     test_customer_archive_validation,
+    test_customer_archive_visit,
     test_customer_archive_workflow,
     test_customer_classification,
     test_odoo_partner,
