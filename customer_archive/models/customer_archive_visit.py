@@ -100,7 +100,6 @@ class CustomerArchiveVisit(models.Model):
     )
     archive_id = fields.Many2one(
         "customer.archive",
-        string="Archive",
         required=True,
         index=True,
         tracking=True,
@@ -295,9 +294,7 @@ class CustomerArchiveVisit(models.Model):
             self._check_visitor_right(vals["user_id"])
         changed = self._workflow_changed_fields(vals, RECORD_FIELDS)
         if changed and any(visit.state not in OPEN_STATES for visit in self):
-            raise UserError(
-                self.env._("The visit record is closed once the visit is done.")
-            )
+            raise UserError(self.env._("The visit record is closed once the visit is done."))
         if self._workflow_changed_fields(vals, {"review_note"}):
             if not self.env.user.has_group(MANAGER):
                 raise AccessError(self.env._("Only a supervisor comments on a visit."))
@@ -451,8 +448,9 @@ class CustomerArchiveVisit(models.Model):
     def _meeting_activities(self):
         """The activities the visits' meetings opened for their visitors."""
         return self.activity_ids.filtered(
-            lambda activity: activity.calendar_event_id
-            and activity.calendar_event_id in self.calendar_event_id
+            lambda activity: (
+                activity.calendar_event_id and activity.calendar_event_id in self.calendar_event_id
+            )
         )
 
     def _schedule_visit_activities(self):
@@ -460,7 +458,9 @@ class CustomerArchiveVisit(models.Model):
             ACTIVITY_VISIT,
             {visit: visit.user_id for visit in self},
             lambda visit, env: env._(
-                "Visit %(customer)s by %(date)s", customer=visit.partner_id.name, date=visit.date_due
+                "Visit %(customer)s by %(date)s",
+                customer=visit.partner_id.name,
+                date=visit.date_due,
             ),
             lambda visit: visit.date_due,
         )

@@ -90,6 +90,7 @@ class CustomerArchiveVisitPlan(models.Model):
         string="Customers",
         compute="_compute_archive_ids",
         store=True,
+        precompute=True,
         readonly=False,
         check_company=True,
         domain="[('state', '=', 'active')]",
@@ -138,9 +139,7 @@ class CustomerArchiveVisitPlan(models.Model):
         for plan in self:
             if not 0 <= plan.filter_days_since_visit <= MAX_SINCE_DAYS:
                 raise ValidationError(
-                    self.env._(
-                        "“Not visited for” counts 0 to %(max)s days.", max=MAX_SINCE_DAYS
-                    )
+                    self.env._("“Not visited for” counts 0 to %(max)s days.", max=MAX_SINCE_DAYS)
                 )
 
     @api.constrains("archive_ids")

@@ -47,9 +47,7 @@ class CustomerArchiveVisitRule(models.Model):
                     )
                 )
             if not 0 <= rule.lead_days <= 366:
-                raise ValidationError(
-                    self.env._("A proposed visit is due within 0 to 366 days.")
-                )
+                raise ValidationError(self.env._("A proposed visit is due within 0 to 366 days."))
 
     def _get_archive_domain(self):
         domain = [

@@ -85,7 +85,9 @@ class TestCustomerArchiveVisit(VisitCase):
         self.assertFalse(self._activities(visit, "customer_archive.mail_activity_type_visit"))
         self.assertTrue(visit.sudo().activity_ids.filtered("calendar_event_id"))
 
-        visit.write({"met_person": "刘海燕", "complaints": "上批货晚到三天", "follow_up": "确认交货"})
+        visit.write(
+            {"met_person": "刘海燕", "complaints": "上批货晚到三天", "follow_up": "确认交货"}
+        )
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.date_done)
@@ -152,7 +154,9 @@ class TestCustomerArchiveVisit(VisitCase):
         visit = self._visit()
         with self.assertRaisesRegex(UserError, "contact person"):
             visit.action_appoint()
-        visit.write({"contact_id": self.contact_own.id, "date_appointment": NOW - timedelta(hours=1)})
+        visit.write(
+            {"contact_id": self.contact_own.id, "date_appointment": NOW - timedelta(hours=1)}
+        )
         with self.assertRaisesRegex(UserError, "future"):
             visit.action_appoint()
         visit.write({"date_appointment": NOW + timedelta(days=400)})
@@ -291,7 +295,9 @@ class TestCustomerArchiveVisitPlan(VisitCase):
         self.assertEqual(by_archive[self.archive_kept].user_id, self.manager)
         self.assertEqual(by_archive[self.archive_own].date_due, plan.date_end)
         self.assertTrue(
-            self._activities(by_archive[self.archive_own], "customer_archive.mail_activity_type_visit")
+            self._activities(
+                by_archive[self.archive_own], "customer_archive.mail_activity_type_visit"
+            )
         )
         plan.action_generate()
         self.assertEqual(len(plan.visit_ids), 2)
@@ -356,7 +362,9 @@ class TestCustomerArchiveVisitPlan(VisitCase):
             self.assertEqual(lines[self.reader]["complaints"], 1)
             self.assertEqual(lines[self.reader]["follow_ups"], 1)
             self.assertEqual(lines[self.reader2]["overdue"], 1)
-            self.assertTrue(self.Visit.search([("is_overdue", "=", True), ("plan_id", "=", plan.id)]))
+            self.assertTrue(
+                self.Visit.search([("is_overdue", "=", True), ("plan_id", "=", plan.id)])
+            )
         html = self.env["ir.actions.report"]._render_qweb_html(
             "customer_archive.customer_archive_visit_plan_report", plan.ids
         )[0]
@@ -402,9 +410,9 @@ class TestCustomerArchiveVisitRule(VisitCase):
     def test_cron_texts_in_the_salespersons_language(self):
         """The proposal and its activity are written in the salesperson's language."""
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "customer_archive")])._update_translations(
-            ["zh_CN"]
-        )
+        self.env["ir.module.module"].search(
+            [("name", "=", "customer_archive")]
+        )._update_translations(["zh_CN"])
         self.reader.lang = "zh_CN"
         with freeze_time(NOW):
             self.env["customer.archive.visit.rule"]._cron_propose_visits()
@@ -438,17 +446,19 @@ class TestCustomerArchiveVisitRpc(VisitCase, CustomerArchiveRpcCase):
         with self.assertRpcFault():
             self.rpc(self.reader, "customer.archive.visit", "write", visit.ids, {"state": "done"})
         with self.assertRpcFault():
-            self.rpc(self.reader, "customer.archive.visit", "action_review", visit.ids)
-        with self.assertRpcFault():
             self.rpc(self.reader2, "customer.archive.visit", "read", visit.ids, ["name"])
         with self.assertRpcFault():
             self.rpc(self.reader2, "customer.archive.visit", "action_cancel", visit.ids)
         self.assertEqual(visit.state, "planned")
 
     def test_rpc_review_by_own_visitor_and_plan_by_reader_refused(self):
-        visit = self._done(self._visit(user=self.manager, date_due=date.today() + timedelta(days=5)))
+        visit = self._done(
+            self._visit(user=self.manager, date_due=date.today() + timedelta(days=5))
+        )
         with self.assertRpcFault():
             self.rpc(self.manager, "customer.archive.visit", "action_review", visit.ids)
+        with self.assertRpcFault():
+            self.rpc(self.reader, "customer.archive.visit", "action_review", visit.ids)
         self.rpc(self.manager2, "customer.archive.visit", "action_review", visit.ids)
         self.assertEqual(visit.state, "reviewed")
         with self.assertRpcFault():
