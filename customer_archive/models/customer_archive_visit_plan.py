@@ -1,7 +1,8 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from . import customer_classification_rules as rules
 from .customer_archive import MANAGER
@@ -88,10 +89,6 @@ class CustomerArchiveVisitPlan(models.Model):
         "plan_id",
         "archive_id",
         string="Customers",
-        compute="_compute_archive_ids",
-        store=True,
-        precompute=True,
-        readonly=False,
         check_company=True,
         domain="[('state', '=', 'active')]",
         help="The archives of the customers to visit: chosen by the filters, then "
@@ -103,14 +100,6 @@ class CustomerArchiveVisitPlan(models.Model):
 
     can_generate = fields.Boolean(compute="_compute_workflow_can")
     can_close = fields.Boolean(compute="_compute_workflow_can")
-
-    @api.depends(*FILTER_FIELDS)
-    def _compute_archive_ids(self):
-        for plan in self:
-            if any(plan[fname] for fname in FILTER_FIELDS):
-                plan.archive_ids = plan._matching_archives()
-            else:
-                plan.archive_ids = plan.archive_ids
 
     @api.depends("archive_ids", "visit_ids")
     def _compute_counts(self):
@@ -148,6 +137,16 @@ class CustomerArchiveVisitPlan(models.Model):
             if not plan.archive_ids:
                 raise ValidationError(plan._no_customer_message())
 
+    @api.onchange(*FILTER_FIELDS)
+    def _onchange_filters(self):
+        """Show the customers the filters choose; ``create`` and ``write`` choose them
+        the same way for clients that run no onchange."""
+        if self._has_filters():
+            self.archive_ids = self._matching_archives()
+
+    def _has_filters(self):
+        return any(self[fname] for fname in FILTER_FIELDS)
+
     def _no_customer_message(self):
         return self.env._(
             "Visit plan %(plan)s has no customers: choose them by the filters or by hand.",
@@ -178,6 +177,30 @@ class CustomerArchiveVisitPlan(models.Model):
             archives = archives.filtered(lambda a: a.id not in last or last[a.id] < limit)
         return archives
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A plan saved with filters and no customers gets those its filters choose."""
+        for vals in vals_list:
+            empty = vals.get("archive_ids") in (None, False, [], [(6, 0, [])], [[6, 0, []]])
+            if empty and any(vals.get(fname) for fname in FILTER_FIELDS):
+                draft = self.new(
+                    {
+                        "company_id": vals.get("company_id") or self.env.company.id,
+                        **{fname: vals[fname] for fname in FILTER_FIELDS if fname in vals},
+                    }
+                )
+                vals["archive_ids"] = [Command.set(draft._matching_archives().ids)]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Changing a filter (and not the customers) chooses the customers again."""
+        if "archive_ids" in vals or not any(fname in vals for fname in FILTER_FIELDS):
+            return super().write(vals)
+        super().write(vals)
+        for plan in self.filtered(lambda p: p._has_filters()):
+            plan.archive_ids = plan._matching_archives()
+        return True
+
     # ------------------------------------------------------------ workflow
     def _rule_has_customers(self):
         if not self.archive_ids:
@@ -190,7 +213,15 @@ class CustomerArchiveVisitPlan(models.Model):
 
     def _action_generate(self):
         """One visit per customer of the plan, to its salesperson (or the plan's
-        responsible), once: customers already in the plan's visits are skipped."""
+        responsible), once: customers already in the plan's visits are skipped. The
+        plans are locked first, so two clicks at once take turns."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM customer_archive_visit_plan WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["visit_ids"])
         Visit = self.env["customer.archive.visit"]
         vals_list = []
         for plan in self:

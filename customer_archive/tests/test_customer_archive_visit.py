@@ -112,6 +112,21 @@ class TestCustomerArchiveVisit(VisitCase):
         self.assertIn("处理投诉后回复客户", report.body)
 
     @freeze_time(NOW)
+    def test_web_client_saves_new_visit_and_plan(self):
+        """The web client sends every field of the form with its default: a new visit
+        saves for the reader, a new plan for the manager."""
+        visit = self.web_create(
+            "customer.archive.visit", self.reader, {"archive_id": self.archive_own.id}
+        )
+        self.assertEqual((visit.state, visit.user_id), ("planned", self.reader))
+        plan = self.web_create(
+            "customer.archive.visit.plan",
+            self.manager,
+            {"name": "回访", "purpose": "了解意见", "filter_salesperson_id": self.reader2.id},
+        )
+        self.assertEqual((plan.state, plan.archive_ids), ("draft", self.archive_other))
+
+    @freeze_time(NOW)
     def test_each_step_refused_to_the_wrong_user(self):
         """Appoint and record: the visitor or an officer; review: a manager; file: an
         officer. Anybody else is refused and the visit does not move."""
@@ -449,6 +464,13 @@ class TestCustomerArchiveVisitRpc(VisitCase, CustomerArchiveRpcCase):
             self.rpc(self.reader2, "customer.archive.visit", "read", visit.ids, ["name"])
         with self.assertRpcFault():
             self.rpc(self.reader2, "customer.archive.visit", "action_cancel", visit.ids)
+        with self.assertRpcFault():
+            self.rpc(
+                self.reader2,
+                "customer.archive.visit",
+                "create",
+                {"archive_id": self.archive_own.id, "date_due": str(date.today())},
+            )
         self.assertEqual(visit.state, "planned")
 
     def test_rpc_review_by_own_visitor_and_plan_by_reader_refused(self):
