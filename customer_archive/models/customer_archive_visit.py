@@ -282,6 +282,16 @@ class CustomerArchiveVisit(models.Model):
             return
         raise AccessError(self.env._("You can only plan visits that you make yourself."))
 
+    def _check_archive_right(self, archive_id):
+        """A reader moves a visit only to another customer of his (the record rules
+        judge a record before it is written, not after)."""
+        if self.env.su or self.env.user.has_group(OFFICER):
+            return
+        # sudo: only the salesperson of the archive is looked at
+        archive = self.env["customer.archive"].sudo().browse(archive_id)
+        if archive.salesperson_id != self.env.user:
+            raise AccessError(self.env._("You can only plan visits to your own customers."))
+
     def _check_content_write(self, vals):
         """The plan changes while the visit is planned, the record until it is done; the
         supervisor's comment is the supervisor's, while the visit waits for review."""
@@ -292,6 +302,8 @@ class CustomerArchiveVisit(models.Model):
             raise UserError(self.env._("Only planned visits can be re-planned."))
         if "user_id" in changed:
             self._check_visitor_right(vals["user_id"])
+        if "archive_id" in changed:
+            self._check_archive_right(vals["archive_id"])
         changed = self._workflow_changed_fields(vals, RECORD_FIELDS)
         if changed and any(visit.state not in OPEN_STATES for visit in self):
             raise UserError(self.env._("The visit record is closed once the visit is done."))

@@ -237,6 +237,8 @@ class TestCustomerArchiveVisit(VisitCase):
         with self.assertRaises(AccessError):
             self._visit(user=self.reader, user_id=self.reader2.id)
         with self.assertRaises(AccessError):
+            own.write({"archive_id": self.archive_other.id})
+        with self.assertRaises(AccessError):
             self.Visit.with_user(self.user_plain).search([])
         self.assertEqual(self.Visit.with_user(self.officer).search([]), own | other)
 
