@@ -179,7 +179,8 @@ class CustomerArchiveVisitPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A plan saved with filters and no customers gets those its filters choose."""
+        """A plan saved with filters and no customers gets those its filters choose;
+        one saved without either is refused."""
         for vals in vals_list:
             empty = vals.get("archive_ids") in (None, False, [], [(6, 0, [])], [[6, 0, []]])
             if empty and any(vals.get(fname) for fname in FILTER_FIELDS):
@@ -190,6 +191,8 @@ class CustomerArchiveVisitPlan(models.Model):
                     }
                 )
                 vals["archive_ids"] = [Command.set(draft._matching_archives().ids)]
+            # named, so that the check of the customers runs on a plan saved without any
+            vals.setdefault("archive_ids", [Command.set([])])
         return super().create(vals_list)
 
     def write(self, vals):
