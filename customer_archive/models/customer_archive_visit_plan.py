@@ -1,0 +1,297 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from . import customer_classification_rules as rules
+from .customer_archive import MANAGER
+from .customer_archive_visit import MADE_STATES, OPEN_STATES
+from .customer_archive_workflow_mixin import Transition
+
+# the longest period a plan covers, and the furthest "not visited for" filter
+MAX_PERIOD_DAYS = 366
+MAX_SINCE_DAYS = 3660
+# the filters that choose the customers of a plan
+FILTER_FIELDS = (
+    "filter_grade",
+    "filter_tier",
+    "filter_loyalty",
+    "filter_days_since_visit",
+    "filter_state_id",
+    "filter_salesperson_id",
+)
+
+
+class CustomerArchiveVisitPlan(models.Model):
+    """A return-visit plan (客户回访计划) for a period: the customers to visit, chosen by
+    filters or by hand, with its purpose and content; it generates one visit per
+    customer, assigned to the customer's salesperson."""
+
+    _name = "customer.archive.visit.plan"
+    _description = "Customer Visit Plan"
+    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    _workflow_transitions = (
+        Transition("generate", ("draft", "open"), "open", MANAGER, ("_rule_has_customers",)),
+        Transition("close", ("open",), "closed", MANAGER),
+    )
+    _text_limits = {"name": 200}
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date_start = fields.Date(
+        string="From", required=True, default=fields.Date.context_today, tracking=True
+    )
+    date_end = fields.Date(
+        string="To",
+        required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
+        tracking=True,
+    )
+    purpose = fields.Text(required=True, help="回访目的: why these customers are visited.")
+    content = fields.Text(help="回访内容: what to ask, show and prepare.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "In Progress"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    # The filters (明确回访对象); changing one chooses the matching customers again.
+    filter_grade = fields.Selection(rules.GRADES, string="Grade")
+    filter_tier = fields.Selection(rules.TIERS, string="Tier")
+    filter_loyalty = fields.Selection(rules.LOYALTY_STAGES, string="Loyalty Stage")
+    filter_days_since_visit = fields.Integer(
+        string="Not Visited for (Days)",
+        help="Only customers whose last visit is older than this, or never visited; 0: any.",
+    )
+    filter_state_id = fields.Many2one("res.country.state", string="Province")
+    filter_salesperson_id = fields.Many2one(
+        "res.users", string="Salesperson", domain="[('share', '=', False)]"
+    )
+    archive_ids = fields.Many2many(
+        "customer.archive",
+        "customer_archive_visit_plan_archive_rel",
+        "plan_id",
+        "archive_id",
+        string="Customers",
+        check_company=True,
+        domain="[('state', '=', 'active')]",
+        help="The archives of the customers to visit: chosen by the filters, then "
+        "adjusted by hand.",
+    )
+    archive_count = fields.Integer(string="Customer Count", compute="_compute_counts")
+    visit_ids = fields.One2many("customer.archive.visit", "plan_id", string="Visits")
+    visit_count = fields.Integer(compute="_compute_counts")
+
+    can_generate = fields.Boolean(compute="_compute_workflow_can")
+    can_close = fields.Boolean(compute="_compute_workflow_can")
+
+    @api.depends("archive_ids", "visit_ids")
+    def _compute_counts(self):
+        for plan in self:
+            plan.archive_count = len(plan.archive_ids)
+            plan.visit_count = len(plan.visit_ids)
+
+    @api.constrains("date_start", "date_end")
+    def _check_period(self):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            if plan.date_end < plan.date_start:
+                raise ValidationError(self.env._("A plan cannot end before it starts."))
+            if (plan.date_end - plan.date_start).days > MAX_PERIOD_DAYS:
+                raise ValidationError(self.env._("A visit plan covers at most a year."))
+            if abs((plan.date_start - today).days) > MAX_PERIOD_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "A visit plan starts within a year of today, not on %(date)s.",
+                        date=plan.date_start,
+                    )
+                )
+
+    @api.constrains("filter_days_since_visit")
+    def _check_days_since_visit(self):
+        for plan in self:
+            if not 0 <= plan.filter_days_since_visit <= MAX_SINCE_DAYS:
+                raise ValidationError(
+                    self.env._("“Not visited for” counts 0 to %(max)s days.", max=MAX_SINCE_DAYS)
+                )
+
+    @api.constrains("archive_ids")
+    def _check_has_customers(self):
+        for plan in self:
+            if not plan.archive_ids:
+                raise ValidationError(plan._no_customer_message())
+
+    @api.onchange(*FILTER_FIELDS)
+    def _onchange_filters(self):
+        """Show the customers the filters choose; ``create`` and ``write`` choose them
+        the same way for clients that run no onchange."""
+        if self._has_filters():
+            self.archive_ids = self._matching_archives()
+
+    def _has_filters(self):
+        return any(self[fname] for fname in FILTER_FIELDS)
+
+    def _no_customer_message(self):
+        return self.env._(
+            "Visit plan %(plan)s has no customers: choose them by the filters or by hand.",
+            plan=self.name,
+        )
+
+    def _get_archive_domain(self):
+        """The dossiers the filters of the plan choose (but the last-visit one)."""
+        domain = [("state", "=", "active"), ("company_id", "=", self.company_id.id)]
+        if self.filter_grade:
+            domain.append(("customer_grade", "=", self.filter_grade))
+        if self.filter_tier:
+            domain.append(("customer_tier", "=", self.filter_tier))
+        if self.filter_loyalty:
+            domain.append(("customer_loyalty", "=", self.filter_loyalty))
+        if self.filter_state_id:
+            domain.append(("partner_id.state_id", "=", self.filter_state_id.id))
+        if self.filter_salesperson_id:
+            domain.append(("salesperson_id", "=", self.filter_salesperson_id.id))
+        return domain
+
+    def _matching_archives(self):
+        archives = self.env["customer.archive"].search(self._get_archive_domain())
+        days = self.filter_days_since_visit
+        if days and archives:
+            limit = fields.Date.context_today(self) - timedelta(days=days)
+            last = self.env["customer.archive.visit"]._last_visit_dates(archives.ids)
+            archives = archives.filtered(lambda a: a.id not in last or last[a.id] < limit)
+        return archives
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A plan saved with filters and no customers gets those its filters choose;
+        one saved without either is refused."""
+        for vals in vals_list:
+            empty = vals.get("archive_ids") in (None, False, [], [(6, 0, [])], [[6, 0, []]])
+            if empty and any(vals.get(fname) for fname in FILTER_FIELDS):
+                draft = self.new(
+                    {
+                        "company_id": vals.get("company_id") or self.env.company.id,
+                        **{fname: vals[fname] for fname in FILTER_FIELDS if fname in vals},
+                    }
+                )
+                vals["archive_ids"] = [Command.set(draft._matching_archives().ids)]
+            # named, so that the check of the customers runs on a plan saved without any
+            vals.setdefault("archive_ids", [Command.set([])])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Changing a filter (and not the customers) chooses the customers again."""
+        if "archive_ids" in vals or not any(fname in vals for fname in FILTER_FIELDS):
+            return super().write(vals)
+        super().write(vals)
+        for plan in self.filtered(lambda p: p._has_filters()):
+            plan.archive_ids = plan._matching_archives()
+        return True
+
+    # ------------------------------------------------------------ workflow
+    def _rule_has_customers(self):
+        if not self.archive_ids:
+            return UserError(self._no_customer_message())
+        return False
+
+    def action_generate(self):
+        self._workflow_run("generate")
+        return True
+
+    def _action_generate(self):
+        """One visit per customer of the plan, to its salesperson (or the plan's
+        responsible), once: customers already in the plan's visits are skipped. The
+        plans are locked first, so two clicks at once take turns."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM customer_archive_visit_plan WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["visit_ids"])
+        Visit = self.env["customer.archive.visit"]
+        vals_list = []
+        for plan in self:
+            visited = set(plan.visit_ids.archive_id.ids)
+            vals_list += [
+                plan._prepare_visit_vals(archive)
+                for archive in plan.archive_ids
+                if archive.id not in visited
+            ]
+        visits = Visit.create(vals_list)
+        self._workflow_write({"state": "open"})
+        return visits
+
+    def _prepare_visit_vals(self, archive):
+        return {
+            "plan_id": self.id,
+            "archive_id": archive.id,
+            "user_id": (archive.salesperson_id or self.user_id).id,
+            "date_due": self.date_end,
+            "purpose": "\n\n".join(filter(None, [self.purpose, self.content])),
+        }
+
+    def action_close(self):
+        self._workflow_run("close")
+        return True
+
+    def _action_close(self):
+        self._workflow_write({"state": "closed"})
+
+    def action_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_archive.customer_archive_visit_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_print_report(self):
+        return self.env.ref("customer_archive.customer_archive_visit_plan_report").report_action(
+            self
+        )
+
+    # ------------------------------------------------------------ report
+    def _report_lines(self):
+        """The period report (回访报告) of the plan: per visitor, the visits planned,
+        made and overdue, the complaints raised and the follow-ups still open."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        lines = {}
+        for visit in self.visit_ids:
+            line = lines.setdefault(
+                visit.user_id,
+                {
+                    "user": visit.user_id,
+                    "planned": 0,
+                    "made": 0,
+                    "overdue": 0,
+                    "complaints": 0,
+                    "follow_ups": 0,
+                },
+            )
+            if visit.state == "cancelled":
+                continue
+            line["planned"] += 1
+            line["made"] += visit.state in MADE_STATES
+            line["overdue"] += visit.state in OPEN_STATES and visit.date_due < today
+            line["complaints"] += visit.has_complaint
+            line["follow_ups"] += visit.follow_up_open
+        return sorted(lines.values(), key=lambda line: line["user"].name or "")
