@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["contacts", "mail", "account"],
+    "depends": ["contacts", "mail", "account", "survey"],
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/customer_archive_security.xml",
@@ -53,6 +53,16 @@
         "views/customer_archive_correction_views.xml",
         "views/customer_archive_access_log_views.xml",
         "views/menus.xml",
+        "security/customer_archive_care_rules.xml",
+        "data/customer_archive_festival_data.xml",
+        "data/survey_survey_data.xml",
+        "views/customer_archive_festival_views.xml",
+        "views/customer_archive_care_occasion_views.xml",
+        "views/customer_archive_survey_campaign_views.xml",
+        "views/customer_archive_survey_analysis_views.xml",
+        "report/customer_archive_survey_campaign_reports.xml",
+        "report/customer_archive_survey_campaign_templates.xml",
+        "views/customer_archive_care_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -61,5 +71,6 @@
         "demo/customer_classification_demo.xml",
         "demo/customer_archive_loan_demo.xml",
         "demo/customer_archive_lifecycle_demo.xml",
+        "demo/customer_archive_care_demo.xml",
     ],
 }

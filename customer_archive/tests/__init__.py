@@ -1,6 +1,7 @@
 from . import (
     test_confidentiality,
     test_customer_archive_access,
+    test_customer_archive_care,
     test_customer_archive_correction,
     test_customer_archive_destruction,
     test_customer_archive_handover,
@@ -9,6 +10,7 @@ from . import (
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
+    test_customer_archive_survey,
     test_customer_archive_validation,
     test_customer_archive_workflow,
     test_customer_classification,

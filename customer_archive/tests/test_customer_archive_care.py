@@ -1,0 +1,156 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import CustomerArchiveCase, CustomerArchiveRpcCase
+
+OCCASION = "customer.archive.care.occasion"
+TODAY = "2026-11-27"
+
+
+class CareMixin:
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref("customer_archive.mail_activity_type_care")
+        (cls.archive_own | cls.archive_other).action_activate()
+        # 刘海燕, key contact of the reader's customer, born on 1 December, consented
+        cls.contact_own.write({"care_key_contact": True, "care_birthday": "1980-12-01"})
+        cls.env["customer.archive.consent"].create(
+            {
+                "archive_id": cls.archive_own.id,
+                "partner_id": cls.contact_own.id,
+                "purpose": "care",
+                "date": "2025-01-10",
+            }
+        )
+        # the other customer's key contact has a birthday too, but never consented
+        cls.contact_other = cls.env["res.partner"].create(
+            {
+                "name": "黄志强",
+                "parent_id": cls.partner_other.id,
+                "care_key_contact": True,
+                "care_birthday": "1979-11-30",
+            }
+        )
+
+    def run_cron(self):
+        self.env[OCCASION]._cron_open_care_activities()
+
+    def care_activities(self, archive):
+        return archive.activity_ids.filtered(lambda a: a.activity_type_id == self.activity_type)
+
+
+@tagged("post_install", "-at_install")
+class TestCareDates(CareMixin, CustomerArchiveCase):
+    def test_birthday_activity_once_per_occasion(self):
+        """Seven days ahead the salesperson gets one care activity for the contact's
+        birthday, and the cron run twice does not open a second one."""
+        with freeze_time(TODAY):
+            self.run_cron()
+            self.run_cron()
+        activities = self.care_activities(self.archive_own)
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.reader)
+        self.assertEqual(activities.date_deadline, date(2026, 12, 1))
+        self.assertIn("刘海燕", activities.summary)
+        occasions = self.env[OCCASION].search([("archive_id", "=", self.archive_own.id)])
+        self.assertEqual(occasions.mapped("kind"), ["birthday"])
+        self.assertTrue(occasions.activity_opened)
+
+    def test_done_activity_is_not_reopened(self):
+        """Once the salesperson marked the greeting done, the next run opens nothing."""
+        with freeze_time(TODAY):
+            self.run_cron()
+            self.care_activities(self.archive_own).action_feedback(feedback="已送花")
+            self.run_cron()
+        self.assertFalse(self.care_activities(self.archive_own))
+
+    def test_no_activity_without_consent(self):
+        """A customer who did not consent to care gets no occasion and no activity."""
+        with freeze_time(TODAY):
+            self.run_cron()
+        self.assertFalse(self.care_activities(self.archive_other))
+        self.assertFalse(self.env[OCCASION].search([("archive_id", "=", self.archive_other.id)]))
+
+    def test_calendar_lists_before_activity_is_due(self):
+        """An occasion later than the days ahead is in the care calendar without
+        activity; when its day comes near, the activity is opened, once."""
+        with freeze_time("2026-11-10"):
+            self.run_cron()
+        occasion = self.env[OCCASION].search([("archive_id", "=", self.archive_own.id)])
+        self.assertEqual(occasion.date, date(2026, 12, 1))
+        self.assertFalse(occasion.activity_opened)
+        self.assertFalse(self.care_activities(self.archive_own))
+        with freeze_time(TODAY):
+            self.run_cron()
+            self.run_cron()
+        self.assertEqual(len(self.care_activities(self.archive_own)), 1)
+
+    def test_days_ahead_setting(self):
+        """With the setting at 2 days, nothing is opened 4 days before."""
+        self.company.customer_archive_care_days = 2
+        with freeze_time(TODAY):
+            self.run_cron()
+        self.assertFalse(self.care_activities(self.archive_own))
+
+    def test_festival_and_relationship_anniversary(self):
+        """Festivals of the list and the anniversary of the relationship are occasions
+        too, each opened once."""
+        self.env["customer.archive.festival"].create({"name": "测试节", "date": "2026-11-30"})
+        self.archive_own.date_relationship_start = "2020-12-02"
+        with freeze_time(TODAY):
+            self.run_cron()
+            self.run_cron()
+        occasions = self.env[OCCASION].search([("archive_id", "=", self.archive_own.id)])
+        self.assertEqual(sorted(occasions.mapped("kind")), ["birthday", "festival", "relationship"])
+        self.assertEqual(len(self.care_activities(self.archive_own)), 3)
+
+    def test_withdrawn_consent_drops_pending_occasion(self):
+        """An occasion nobody was told of yet disappears when the consent is withdrawn."""
+        with freeze_time("2026-11-10"):
+            self.run_cron()
+            self.archive_own.consent_ids.date_withdrawn = "2026-11-10"
+            self.run_cron()
+        self.assertFalse(self.env[OCCASION].search([("archive_id", "=", self.archive_own.id)]))
+
+    def test_reader_sees_only_his_occasions(self):
+        """The care calendar of a salesperson shows his occasions only."""
+        with freeze_time(TODAY):
+            self.run_cron()
+        self.assertTrue(self.env[OCCASION].with_user(self.reader).search([]))
+        self.assertFalse(self.env[OCCASION].with_user(self.reader2).search([]))
+
+    def test_bad_dates_refused(self):
+        """A birthday in the future, a festival in year 3000 and absurd settings are
+        refused with a clear message."""
+        with self.assertRaises(ValidationError):
+            self.contact_own.care_birthday = "2999-01-01"
+        with self.assertRaises(ValidationError):
+            self.env["customer.archive.festival"].create({"name": "春节", "date": "3000-01-01"})
+        with self.assertRaises(ValidationError):
+            self.company.customer_archive_care_days = 10000
+        with self.assertRaises(ValidationError):
+            self.company.customer_archive_survey_target = 9
+
+
+@tagged("post_install", "-at_install")
+class TestCareDatesRpc(CareMixin, CustomerArchiveRpcCase):
+    def test_occasions_over_rpc(self):
+        """Over XML-RPC, another salesperson cannot read an occasion, and nobody
+        creates or changes one: the cron keeps them."""
+        with freeze_time(TODAY):
+            self.run_cron()
+        occasion = self.env[OCCASION].search([("archive_id", "=", self.archive_own.id)])
+        self.assertEqual(
+            self.rpc(self.reader, OCCASION, "read", occasion.ids, ["kind"])[0]["kind"], "birthday"
+        )
+        with self.assertRpcFault():
+            self.rpc(self.reader2, OCCASION, "read", occasion.ids, ["kind"])
+        with self.assertRpcFault():
+            self.rpc(self.manager, OCCASION, "write", occasion.ids, {"activity_opened": False})
+        with self.assertRpcFault():
+            self.rpc(self.reader, OCCASION, "_cron_open_care_activities")
