@@ -14,6 +14,27 @@ class CustomerArchiveSurveyAnalysis(models.Model):
     _description = "Customer Satisfaction Analysis"
     _auto = False
     _order = "campaign_id desc, question_id"
+    # flushed before the view is read
+    _depends = {
+        "survey.user_input.line": ["user_input_id", "question_id", "skipped", "answer_score"],
+        "survey.user_input": [
+            "state",
+            "partner_id",
+            "customer_archive_campaign_id",
+            "customer_archive_id",
+        ],
+        "survey.question": ["question_type"],
+        "customer.archive.survey.campaign": ["year"],
+        "customer.archive": [
+            "partner_id",
+            "salesperson_id",
+            "customer_grade",
+            "confidentiality",
+            "user_id",
+            "company_id",
+        ],
+        "res.partner": ["state_id"],
+    }
 
     campaign_id = fields.Many2one("customer.archive.survey.campaign", readonly=True)
     answer_id = fields.Many2one("survey.user_input", readonly=True)

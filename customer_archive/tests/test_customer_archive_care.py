@@ -124,6 +124,69 @@ class TestCareDates(CareMixin, CustomerArchiveCase):
         self.assertTrue(self.env[OCCASION].with_user(self.reader).search([]))
         self.assertFalse(self.env[OCCASION].with_user(self.reader2).search([]))
 
+    def test_activity_in_salesperson_language(self):
+        """The care activity is written in the salesperson's language, whoever runs the
+        cron."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_archive"], ["zh_CN"])
+        self.reader.lang = "zh_CN"
+        with freeze_time(TODAY):
+            self.run_cron()
+        self.assertIn("生日", self.care_activities(self.archive_own).summary)
+
+    def test_cron_queries_do_not_grow_with_customers(self):
+        """The cron reads the customers, contacts, consents and invoices in a fixed
+        number of queries: ten more cared customers cost no more queries."""
+
+        def cared_customers(count, serial):
+            Partner = self.env["res.partner"].with_company(self.company)
+            for index in range(count):
+                partner = Partner.create(
+                    {
+                        "name": f"关怀客户 {serial}-{index}",
+                        "is_company": True,
+                        "user_id": self.reader.id,
+                    }
+                )
+                contact = Partner.create(
+                    {
+                        "name": f"联系人 {serial}-{index}",
+                        "parent_id": partner.id,
+                        "care_key_contact": True,
+                        "care_birthday": "1980-12-02",
+                    }
+                )
+                archive = self.env["customer.archive"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "user_id": self.officer.id,
+                    }
+                )
+                archive.action_activate()
+                self.env["customer.archive.consent"].create(
+                    {
+                        "archive_id": archive.id,
+                        "partner_id": contact.id,
+                        "purpose": "care",
+                        "date": "2025-01-10",
+                    }
+                )
+
+        def queries():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            with freeze_time(TODAY):
+                self.run_cron()
+            return self.env.cr.sql_log_count - before
+
+        cared_customers(2, "a")
+        few = queries()
+        # ten more customers, each with an occasion and an activity to open
+        cared_customers(10, "b")
+        many = queries()
+        self.assertLessEqual(many, few + 5, f"{few} queries for 3 customers, {many} for 13")
+
     def test_bad_dates_refused(self):
         """A birthday in the future, a festival in year 3000 and absurd settings are
         refused with a clear message."""
