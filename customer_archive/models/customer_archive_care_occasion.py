@@ -216,5 +216,7 @@ class CustomerArchiveCareOccasion(models.Model):
                     ),
                 }
             )
-        self.env["mail.activity"].create(vals_list)
+        # quick update: no assignment email per activity (a query-heavy render each); the
+        # salesperson finds them in his activities, on their day
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
         self.write({"activity_opened": True})

@@ -2,8 +2,8 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common import CustomerArchiveCase, CustomerArchiveRpcCase
 
@@ -186,6 +186,18 @@ class TestCareDates(CareMixin, CustomerArchiveCase):
         cared_customers(10, "b")
         many = queries()
         self.assertLessEqual(many, few + 5, f"{few} queries for 3 customers, {many} for 13")
+
+    def test_officer_adds_festival_from_form(self):
+        """An archive officer adds next year's date of a festival from its form; a
+        salesperson cannot."""
+        with Form(self.env["customer.archive.festival"].with_user(self.officer)) as form:
+            form.name = "重阳"
+            form.date = date(2027, 10, 8)
+        self.assertEqual(form.record.year, 2027)
+        with self.assertRaises(AccessError):
+            self.env["customer.archive.festival"].with_user(self.reader).create(
+                {"name": "重阳", "date": "2027-10-08"}
+            )
 
     def test_bad_dates_refused(self):
         """A birthday in the future, a festival in year 3000 and absurd settings are
