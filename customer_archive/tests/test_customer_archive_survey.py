@@ -72,6 +72,26 @@ class TestSurveyCampaign(SurveyCampaignMixin, CustomerArchiveCase):
         self.assertEqual(campaign.answer_ids.customer_archive_id, self.archive_own)
         self.assertEqual(campaign.answer_ids.survey_id, self.survey)
 
+    def test_each_answer_linked_to_its_own_dossier(self):
+        """With two customers surveyed, each contact's answer belongs to the dossier of
+        his own company, and sending again asks nobody twice."""
+        self.env["customer.archive.consent"].create(
+            {
+                "archive_id": self.archive_other.id,
+                "partner_id": self.contact_other.id,
+                "purpose": "survey",
+                "date": "2025-01-10",
+            }
+        )
+        campaign = self.new_campaign(self.archive_own | self.archive_other)
+        campaign.action_send()
+        links = {answer.partner_id: answer.customer_archive_id for answer in campaign.answer_ids}
+        self.assertEqual(
+            links, {self.contact_own: self.archive_own, self.contact_other: self.archive_other}
+        )
+        campaign._send_survey()
+        self.assertEqual(len(campaign.answer_ids), 2)
+
     def test_campaign_without_email_refused(self):
         """A campaign whose customers have no contact with an email is refused; nothing
         is sent and it stays a draft."""
@@ -151,6 +171,33 @@ class TestSurveyCampaign(SurveyCampaignMixin, CustomerArchiveCase):
         )
         self.assertIn(self.manager.name, html.decode())
 
+    def test_secret_dossier_answers_hidden_from_officer(self):
+        """The answers of a secret dossier are in a manager's analysis, not in that of an
+        officer who does not keep it."""
+        contact = self.env["res.partner"].create(
+            {
+                "name": "林晓红",
+                "parent_id": self.partner_secret.id,
+                "email": "lin@ludao.example.com",
+            }
+        )
+        self.archive_secret.action_activate()
+        self.env["customer.archive.consent"].create(
+            {
+                "archive_id": self.archive_secret.id,
+                "partner_id": contact.id,
+                "purpose": "survey",
+                "date": "2025-01-10",
+            }
+        )
+        campaign = self.new_campaign(self.archive_secret, user=self.manager)
+        campaign.action_send()
+        self.answer(campaign.answer_ids, 3)
+        Analysis = self.env["customer.archive.survey.analysis"]
+        domain = [("campaign_id", "=", campaign.id)]
+        self.assertEqual(Analysis.with_user(self.manager).search_count(domain), 5)
+        self.assertEqual(Analysis.with_user(self.officer).search_count(domain), 0)
+
     def test_wrong_users_refused(self):
         """A reader cannot run a campaign, an officer cannot approve it, nobody writes
         its state."""
@@ -199,6 +246,8 @@ class TestSurveyCampaignRpc(SurveyCampaignMixin, CustomerArchiveRpcCase):
         self.rpc(self.manager, CAMPAIGN, "action_approve", campaign.ids)
         campaign.invalidate_recordset()
         self.assertEqual(campaign.state, "approved")
+        with self.assertRpcFault():
+            self.rpc(self.reader, "customer.archive.survey.analysis", "search_read", [], ["score"])
         empty = self.new_campaign(self.archive_kept)
         with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
             self.rpc(self.officer, CAMPAIGN, "action_send", empty.ids)
