@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["contacts", "mail", "account", "calendar"],
+    "depends": ["contacts", "mail", "account", "calendar", "survey"],
     "external_dependencies": {"python": ["python-stdnum", "xlrd", "openpyxl"]},
     "data": [
         "security/customer_archive_security.xml",
@@ -71,6 +71,16 @@
         "report/customer_archive_location_templates.xml",
         "report/customer_archive_handover_reports.xml",
         "report/customer_archive_handover_templates.xml",
+        "security/customer_archive_care_rules.xml",
+        "data/customer_archive_festival_data.xml",
+        "data/survey_survey_data.xml",
+        "views/customer_archive_festival_views.xml",
+        "views/customer_archive_care_occasion_views.xml",
+        "views/customer_archive_survey_campaign_views.xml",
+        "views/customer_archive_survey_analysis_views.xml",
+        "report/customer_archive_survey_campaign_reports.xml",
+        "report/customer_archive_survey_campaign_templates.xml",
+        "views/customer_archive_care_menus.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -84,6 +94,7 @@
         "demo/customer_archive_lifecycle_demo.xml",
         "demo/customer_archive_story_demo.xml",
         "demo/customer_archive_visit_demo.xml",
+        "demo/customer_archive_care_demo.xml",
     ],
     # read by the demo story's generator (models/customer_archive_demo.py)
     "oca_data_manual": ["demo/customer_archive_story_customers.csv"],

@@ -1,6 +1,7 @@
 from . import (
     customer_archive,
     customer_archive_access_log,
+    customer_archive_care_occasion,
     customer_archive_consent,
     customer_archive_correction,
     customer_archive_demo,
@@ -8,6 +9,7 @@ from . import (
     customer_archive_destruction_line,
     customer_archive_document,
     customer_archive_document_type,
+    customer_archive_festival,
     customer_archive_handover,
     customer_archive_import,
     customer_archive_import_column,
@@ -15,6 +17,7 @@ from . import (
     customer_archive_loan,
     customer_archive_loan_hold,
     customer_archive_location,
+    customer_archive_survey_campaign,
     customer_archive_visit,
     customer_archive_visit_plan,
     customer_archive_visit_rule,
@@ -28,4 +31,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_users,
+    survey_user_input,
 )

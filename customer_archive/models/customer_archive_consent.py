@@ -14,6 +14,7 @@ PURPOSES = [
     ("share", "Give to Third Parties"),
     ("care", "Care and Greetings"),
     ("marketing", "Marketing"),
+    ("survey", "Satisfaction Surveys"),
 ]
 
 

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -26,3 +27,29 @@ class ResCompany(models.Model):
         help="Who approves destruction registers (会审) by default: every member approves, "
         "and at least one of them is an archive manager.",
     )
+    customer_archive_care_days = fields.Integer(
+        string="Care Days Ahead",
+        default=7,
+        help="How many days before a birthday, anniversary or festival the salesperson's "
+        "care activity is opened.",
+    )
+    customer_archive_survey_target = fields.Float(
+        string="Satisfaction Target",
+        default=3.0,
+        digits=(3, 1),
+        help="Average score (1 very dissatisfied to 5 very satisfied) a satisfaction survey "
+        "answer should reach; an answer below it opens a corrective action (纠正预防措施) "
+        "for the salesperson.",
+    )
+
+    @api.constrains("customer_archive_care_days", "customer_archive_survey_target")
+    def _check_customer_archive_care(self):
+        for company in self:
+            if not 0 <= company.customer_archive_care_days <= 365:
+                raise ValidationError(
+                    self.env._("Care activities open between 0 and 365 days ahead.")
+                )
+            if not 1 <= company.customer_archive_survey_target <= 5:
+                raise ValidationError(
+                    self.env._("The satisfaction target is a score between 1 and 5.")
+                )

@@ -213,6 +213,19 @@ class ResPartner(models.Model):
         help="Lawyers, banks, insurers, advisers and other special relations (特殊客户).",
     )
 
+    # Care dates (生日档案) of an individual customer or a key contact of a company:
+    # personal data, for the archive officers; the care cron reads them.
+    care_birthday = fields.Date(string="Birthday", groups=OFFICER)
+    care_anniversary = fields.Date(
+        string="Anniversary", groups=OFFICER, help="A date the person celebrates, e.g. a wedding."
+    )
+    care_key_contact = fields.Boolean(
+        string="Key Contact",
+        groups=READER,
+        help="The salesperson greets this contact of a company customer on his birthday and "
+        "anniversary, if he agreed to it (consent for care).",
+    )
+
     # Explanations and credit terms, computed from the stored figures when read
     customer_classification_why = fields.Text(
         string="Why", compute="_compute_customer_classification_why", groups=READER
@@ -421,6 +434,16 @@ class ResPartner(models.Model):
             term, limit = policy._get_credit_terms(partner.customer_grade)
             partner.customer_suggested_payment_term_id = term
             partner.customer_suggested_credit_limit = limit
+
+    @api.constrains("care_birthday", "care_anniversary")
+    def _check_care_dates(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            for day in (partner.care_birthday, partner.care_anniversary):
+                if day and (day > today or day.year < 1900):
+                    raise ValidationError(
+                        self.env._("A birthday or an anniversary is a past date, after 1900.")
+                    )
 
     @api.constrains("customer_grade_override", "customer_tier_override", "customer_override_reason")
     def _check_customer_override_reason(self):

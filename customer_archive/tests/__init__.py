@@ -1,6 +1,7 @@
 from . import (
     test_confidentiality,
     test_customer_archive_access,
+    test_customer_archive_care,
     test_customer_archive_correction,
     test_customer_archive_destruction,
     test_customer_archive_handover,
@@ -12,6 +13,7 @@ from . import (
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
+    test_customer_archive_survey,
     test_customer_archive_tours,
     test_customer_archive_ui,
     test_customer_archive_validation,
