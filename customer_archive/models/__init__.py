@@ -11,6 +11,8 @@ from . import (
     customer_archive_loan,
     customer_archive_loan_hold,
     customer_archive_location,
+    customer_archive_proposal,
+    customer_archive_proposal_line,
     customer_archive_workflow_mixin,
     customer_classification_policy,
     customer_risk_signal,

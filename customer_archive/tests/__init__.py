@@ -6,6 +6,8 @@ from . import (
     test_customer_archive_handover,
     test_customer_archive_loan,
     test_customer_archive_loan_concurrency,
+    test_customer_archive_proposal,
+    test_customer_archive_proposal_portal,
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
