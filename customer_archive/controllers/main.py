@@ -5,7 +5,7 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.customer_archive.models import customer_archive_proposal_fields as proposable
+from ..models import customer_archive_proposal_fields as proposable
 
 CONSENT_PURPOSES = ("keep", "care", "marketing", "share")
 # what the form posts besides the answers
@@ -21,9 +21,7 @@ class CustomerArchiveDataForm(http.Controller):
         sitemap=False,
     )
     def customer_data_form(self, proposal_id, token, **post):
-        proposal, status = request.env["customer.archive.proposal"]._portal_find(
-            proposal_id, token
-        )
+        proposal, status = request.env["customer.archive.proposal"]._portal_find(proposal_id, token)
         if not proposal:
             raise request.not_found()
         proposal = self._in_customer_lang(proposal)
@@ -69,8 +67,7 @@ class CustomerArchiveDataForm(http.Controller):
                 "proposal": proposal,
                 "res_company": proposal.company_id,
                 "fields": [
-                    (key, proposable.label(proposal.env, key))
-                    for key in proposable.PROPOSABLE
+                    (key, proposable.label(proposal.env, key)) for key in proposable.PROPOSABLE
                 ],
                 "values": {key: values.get(key, "") for key in proposable.PROPOSABLE},
                 "respondent_name": (post.get("respondent_name") or "")[:100],

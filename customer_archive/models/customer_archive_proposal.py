@@ -135,9 +135,7 @@ class CustomerArchiveProposal(models.Model):
         readonly=True,
         copy=False,
     )
-    decided_by_id = fields.Many2one(
-        "res.users", string="Decided By", readonly=True, copy=False, tracking=True
-    )
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     date_decided = fields.Datetime(string="Decided On", readonly=True, copy=False)
     pending_count = fields.Integer(string="Pending Changes", compute="_compute_pending_count")
 
@@ -269,7 +267,9 @@ class CustomerArchiveProposal(models.Model):
             template = self.env.ref("customer_archive.mail_template_proposal_form")
             # sudo: the salesperson mails his customer; the mail (which holds the token)
             # is technical, deleted once sent, and not posted in any chatter.
-            template.sudo().with_context(form_url=url).send_mail(self.id)
+            template.sudo().with_context(form_url=url).send_mail(
+                self.id, email_values={"model": False, "res_id": False}
+            )
         body = self.env._(
             "Data form link sent to %(customer)s by %(user)s, valid until %(date)s.",
             customer=partner.display_name,
@@ -415,28 +415,35 @@ class CustomerArchiveProposal(models.Model):
         self._after_submit()
 
     def _after_submit(self):
-        """Ask the keeper to decide, and say so on the dossier."""
-        for proposal in self:
+        """Ask the keeper to decide, and say so on the dossier, in the keeper's language."""
+        for record in self:
             # sudo: the proposer may not read the keeper; the activity is the proposal's
-            archive = proposal.archive_id.sudo()
+            archive = record.archive_id.sudo()
             keeper = archive.user_id
+            lang = keeper.lang or self.env.lang
+            proposal = record.with_context(lang=lang)
+            _ = proposal.env._
             if keeper and keeper.active:
                 proposal.sudo().activity_schedule(
                     REVIEW_ACTIVITY,
-                    summary=self.env._("Decide the proposed update %(proposal)s", proposal=proposal.name),
+                    summary=_("Decide the proposed update %(proposal)s", proposal=proposal.name),
                     user_id=keeper.id,
                 )
-            archive._message_log(
+            origin = dict(proposal._fields["origin"]._description_selection(proposal.env))
+            archive.with_context(lang=lang)._message_log(
                 body=Markup("<p>%s</p>")
-                % self.env._(
+                % _(
                     "Proposed update %(proposal)s submitted (%(origin)s): %(count)s change(s) "
                     "waiting for the keeper.",
                     proposal=proposal.name,
-                    origin=dict(
-                        proposal._fields["origin"]._description_selection(self.env)
-                    )[proposal.origin],
+                    origin=origin[proposal.origin],
                     count=len(proposal.line_ids),
-                )
+                ),
+                author_id=(
+                    proposal.partner_id
+                    if proposal.origin == "portal"
+                    else proposal.user_id.partner_id
+                ).id,
             )
 
     def action_accept(self):

@@ -82,9 +82,9 @@ def to_text(field, value):
 def parse(env, key, text):
     """The value of ``text`` for field ``key``, checked as the field itself checks it;
     raise a translated ``ValidationError`` naming the field when it is not acceptable."""
-    if key not in PROPOSABLE:
+    if not isinstance(key, str) or key not in PROPOSABLE:
         raise ValidationError(
-            env._("%(field)s is not asked by the customer data form.", field=key[:64])
+            env._("%(field)s is not asked by the customer data form.", field=str(key)[:64])
         )
     model, fname = PROPOSABLE[key]
     Model = env[model]
@@ -100,23 +100,28 @@ def parse(env, key, text):
         if key == "name":
             raise ValidationError(env._("%(field)s cannot be empty.", field=name))
         return False
-    if key == "credit_code":
-        code = credit_code.normalize(text)
-        credit_code.validate(env, code)
-        return code
-    if key == "email":
-        if not email_normalize(text):
-            raise ValidationError(
-                env._("%(value)s is not a valid email address.", value=text[:254])
-            )
-        return text
-    if field.type == "integer":
-        return _number(env, name, text, int, MAX_EMPLOYEES)
-    if field.type == "monetary":
-        return _number(env, name, text, float, MAX_AMOUNT)
-    if field.type == "date":
-        return _date(env, name, text)
+    parser = PARSERS.get(key) or PARSERS.get(field.type)
+    return parser(env, name, text) if parser else text
+
+
+def _credit_code(env, name, text):
+    code = credit_code.normalize(text)
+    credit_code.validate(env, code)
+    return code
+
+
+def _email(env, name, text):
+    if not email_normalize(text):
+        raise ValidationError(env._("%(value)s is not a valid email address.", value=text[:254]))
     return text
+
+
+def _integer(env, name, text):
+    return _number(env, name, text, int, MAX_EMPLOYEES)
+
+
+def _monetary(env, name, text):
+    return _number(env, name, text, float, MAX_AMOUNT)
 
 
 def _number(env, name, text, kind, high):
@@ -150,3 +155,13 @@ def _date(env, name, text):
             )
         )
     return value
+
+
+# readers of a typed value: by key first, then by the type of the target field
+PARSERS = {
+    "credit_code": _credit_code,
+    "email": _email,
+    "integer": _integer,
+    "monetary": _monetary,
+    "date": _date,
+}

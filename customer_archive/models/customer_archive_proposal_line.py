@@ -68,7 +68,7 @@ class CustomerArchiveProposalLine(models.Model):
     old_value = fields.Text(string="Value on Record", readonly=True)
     new_value = fields.Text(string="Proposed Value")
     document_name = fields.Char(string="Document Title")
-    document_type_id = fields.Many2one("customer.archive.document.type", string="Document Type")
+    document_type_id = fields.Many2one("customer.archive.document.type")
     document_date = fields.Date(default=fields.Date.context_today)
     attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -85,15 +85,17 @@ class CustomerArchiveProposalLine(models.Model):
         copy=False,
         index=True,
     )
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True, copy=False)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     document_id = fields.Many2one(
         "customer.archive.document", string="Filed As", readonly=True, copy=False
     )
+    # officers only: a reader does not read the correction requests of others
     correction_id = fields.Many2one(
         "customer.archive.correction",
         string="Correction Request",
         readonly=True,
         copy=False,
+        groups=OFFICER,
         help="Registration data of an opened archive changes through a correction request: "
         "accepting this change filed one.",
     )
@@ -325,7 +327,10 @@ class CustomerArchiveProposalLine(models.Model):
     def _log_decision(self, accepted):
         for proposal in self.proposal_id:
             lines = self.filtered(lambda line, p=proposal: line.proposal_id == p)
-            values = {"user": self.env.user.name, "changes": ", ".join(lines.mapped("display_name"))}
+            values = {
+                "user": self.env.user.name,
+                "changes": ", ".join(lines.mapped("display_name")),
+            }
             message = (
                 self.env._("Accepted by %(user)s: %(changes)s", **values)
                 if accepted

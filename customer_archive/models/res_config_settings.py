@@ -40,7 +40,9 @@ class ResConfigSettings(models.TransientModel):
         default=DEFAULT_MAX_UPLOAD_MB,
     )
 
-    @api.constrains("customer_archive_proposal_link_days", "customer_archive_proposal_max_upload_mb")
+    @api.constrains(
+        "customer_archive_proposal_link_days", "customer_archive_proposal_max_upload_mb"
+    )
     def _check_customer_archive_proposal_settings(self):
         for settings in self:
             if not 1 <= settings.customer_archive_proposal_link_days <= 365:

@@ -100,8 +100,9 @@ class TestCustomerArchiveProposal(ProposalCase):
         code = make_credit_code(41)
         proposal = self._propose({"legal_representative": "陈建国", "credit_code": code})
         proposal.with_user(self.officer).action_accept()
-        correction = proposal.line_ids.correction_id
+        correction = proposal.sudo().line_ids.correction_id
         self.assertEqual(len(correction), 1)
+        self.assertEqual(correction.user_id, self.officer)
         self.assertEqual(correction.state, "to_check")
         self.assertEqual(correction.new_legal_representative, "陈建国")
         self.assertEqual(correction.new_credit_code, code)
@@ -115,7 +116,7 @@ class TestCustomerArchiveProposal(ProposalCase):
         proposal = self._propose({"legal_representative": "王明"}, archive=self.archive_kept)
         proposal.with_user(self.officer).action_accept()
         self.assertEqual(self.archive_kept.legal_representative, "王明")
-        self.assertFalse(proposal.line_ids.correction_id)
+        self.assertFalse(proposal.sudo().line_ids.correction_id)
 
     def test_document_filed_after_acceptance(self):
         """A reader's document waits on the proposal; accepted, it is filed on the dossier
@@ -252,7 +253,9 @@ class TestCustomerArchiveProposal(ProposalCase):
             proposal.with_user(self.reader).write({"note": "改了"})
         with self.assertRaises(UserError):
             line.with_user(self.reader).unlink()
-        self.assertEqual((proposal.state, line.state, line.new_value), ("submitted", "pending", "021-4"))
+        self.assertEqual(
+            (proposal.state, line.state, line.new_value), ("submitted", "pending", "021-4")
+        )
         self.assertFalse(self.archive_own.fax)
 
     def test_reader_proposes_for_own_customers_only(self):
@@ -317,13 +320,23 @@ class TestCustomerArchiveProposalRpc(ProposalCase, CustomerArchiveRpcCase):
         with self.assertRpcFault():
             self.rpc(self.reader, model, "action_accept", [proposal.id])
         with self.assertRpcFault():
-            self.rpc(self.reader, "customer.archive.proposal.line", "action_accept", proposal.line_ids.ids)
+            self.rpc(
+                self.reader,
+                "customer.archive.proposal.line",
+                "action_accept",
+                proposal.line_ids.ids,
+            )
         with self.assertRpcFault():
             self.rpc(self.reader2, model, "read", [proposal.id], ["name"])
         with self.assertRpcFault():
             self.rpc(self.reader, model, "write", [proposal.id], {"state": "accepted"})
         with self.assertRpcFault():
-            self.rpc(self.reader, model, "create", {"archive_id": self.archive_own.id, "state": "accepted"})
+            self.rpc(
+                self.reader,
+                model,
+                "create",
+                {"archive_id": self.archive_own.id, "state": "accepted"},
+            )
         with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
             self.rpc(
                 self.reader,
