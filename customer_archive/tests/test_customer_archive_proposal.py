@@ -59,6 +59,18 @@ class TestCustomerArchiveProposal(ProposalCase):
         proposal.with_user(self.reader).action_submit()
         self.assertEqual(proposal.state, "submitted")
 
+    def test_web_client_save_of_a_data_form_request(self):
+        """A salesperson saves a data form request as the web client sends it, every
+        field of the form with its default included."""
+        proposal = self.web_create(
+            "customer.archive.proposal",
+            self.reader,
+            {"archive_id": self.archive_own.id, "origin": "portal"},
+        )
+        self.assertEqual((proposal.state, proposal.origin), ("draft", "portal"))
+        self.assertTrue(proposal.with_user(self.reader).can_send_link)
+        self.assertFalse(proposal.with_user(self.reader).can_submit)
+
     def test_change_applied_only_after_acceptance(self):
         """A reader's proposed change leaves the dossier as it is until the keeper
         accepts it; then it is written, tracked, and noted on the dossier."""
