@@ -11,6 +11,7 @@ from odoo.exceptions import ValidationError
 from .customer_archive_input import bind_attachments, check_lengths
 
 PURPOSES = [
+    ("keep", "Keep in the Customer Archive"),
     ("share", "Give to Third Parties"),
     ("care", "Care and Greetings"),
     ("marketing", "Marketing"),

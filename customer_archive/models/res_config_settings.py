@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 from .customer_archive_access_log import DEFAULT_RETENTION_YEARS, RETENTION_PARAM
 from .customer_archive_loan import DEFAULT_MAX_DAYS, MAX_DAYS_PARAM
+from .customer_archive_proposal import DEFAULT_LINK_DAYS, LINK_DAYS_PARAM
+from .customer_archive_proposal_line import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -32,6 +34,31 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=RETENTION_PARAM,
         default=DEFAULT_RETENTION_YEARS,
     )
+
+    customer_archive_proposal_link_days = fields.Integer(
+        string="Data Form Link Validity (Days)",
+        config_parameter=LINK_DAYS_PARAM,
+        default=DEFAULT_LINK_DAYS,
+    )
+    customer_archive_proposal_max_upload_mb = fields.Integer(
+        string="Largest Proposed Document (MB)",
+        config_parameter=MAX_UPLOAD_PARAM,
+        default=DEFAULT_MAX_UPLOAD_MB,
+    )
+
+    @api.constrains(
+        "customer_archive_proposal_link_days", "customer_archive_proposal_max_upload_mb"
+    )
+    def _check_customer_archive_proposal_settings(self):
+        for settings in self:
+            if not 1 <= settings.customer_archive_proposal_link_days <= 365:
+                raise ValidationError(
+                    self.env._("A data form link is valid between 1 and 365 days.")
+                )
+            if not 1 <= settings.customer_archive_proposal_max_upload_mb <= 1024:
+                raise ValidationError(
+                    self.env._("The largest proposed document lies between 1 and 1024 MB.")
+                )
 
     @api.constrains("customer_archive_access_log_years")
     def _check_customer_archive_access_log_years(self):

@@ -9,6 +9,8 @@ from . import (
     test_customer_archive_lang,
     test_customer_archive_loan,
     test_customer_archive_loan_concurrency,
+    test_customer_archive_proposal,
+    test_customer_archive_proposal_portal,
     test_customer_archive_reports,
     test_customer_archive_review,
     test_customer_archive_rpc,
