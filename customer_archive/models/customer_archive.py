@@ -698,6 +698,10 @@ class CustomerArchive(models.Model):
             )
 
     # ------------------------------------------------- consultation log
+    # A consultation writes its log row: these reads are served on a read/write
+    # transaction (``_readonly = False`` stops the web client's call_kw route from
+    # looking further up, where ``@api.readonly`` would send them to a read-only one,
+    # fail on the insert and run again).
     def web_read(self, specification):
         """A form opened: one consultation of the dossier(s) read."""
         with consultation("form") as outer:
@@ -705,6 +709,8 @@ class CustomerArchive(models.Model):
             if outer and set(specification) - NOT_CONSULTED:
                 self.env["customer.archive.access.log"]._log(self, "form")
         return result
+
+    web_read._readonly = False
 
     @api.model
     def web_search_read(self, domain, specification, **kwargs):
@@ -720,6 +726,8 @@ class CustomerArchive(models.Model):
                 self.env["customer.archive.access.log"]._log(self, "api")
         return result
 
+    read._readonly = False
+
     @api.model
     def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None, **kwargs):
         with consultation("api") as outer:
@@ -731,6 +739,8 @@ class CustomerArchive(models.Model):
                     self.browse([row["id"] for row in result]), "api"
                 )
         return result
+
+    search_read._readonly = False
 
     def export_data(self, fields_to_export):
         """Exporting dossier data is for officers and managers (严禁复印), and logged."""

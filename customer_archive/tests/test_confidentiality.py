@@ -225,6 +225,22 @@ class TestConsultationLog(ConfidentialityCase):
         )
         self.assertEqual(len(self.logs(self.archive_own, self.reader)), 1)
 
+    def test_consulting_reads_served_read_write(self):
+        """The web client's call_kw serves a method on a read-only transaction when the
+        first ``_readonly`` it finds up the classes says so: the reads that write the
+        log say no, the list page (no log) stays read-only."""
+
+        def readonly(method_name):
+            for cls in type(self.env["customer.archive"]).mro():
+                method = getattr(cls, method_name, None)
+                if method is not None and hasattr(method, "_readonly"):
+                    return method._readonly
+            return False
+
+        for method_name in ("web_read", "read", "search_read"):
+            self.assertFalse(readonly(method_name), method_name)
+        self.assertTrue(readonly("web_search_read"))
+
     def test_api_read_logged(self):
         """A read call logs one row per dossier read."""
         (self.archive_own | self.archive_kept).with_user(self.reader).read(["name"])

@@ -55,8 +55,8 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         self.start_tour(partner_url, "customer_archive_reader_opens_dossier", login="ca_reader")
 
     def test_manager_dashboards(self):
-        """A manager opens the classification analysis (to be completed with the
-        dashboards and the archive card once they are merged)."""
+        """A manager opens every dashboard of the analysis menu, then prints an archive
+        card: a PDF of the dossier, its print logged."""
         today = fields.Date.context_today(self.customer)
         self.invoice(self.customer, 20000.0, today, due=today + timedelta(days=30))
         self.classify()
@@ -65,3 +65,14 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
             "customer_archive_manager_dashboards",
             login="ca_manager",
         )
+        self.authenticate("ca_manager", "ca_manager")
+        response = self.url_open(
+            f"/report/pdf/customer_archive.customer_archive_card/{self.archive_other.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        printed = self.env["customer.archive.access.log"].search(
+            [("archive_id", "=", self.archive_other.id), ("user_id", "=", self.manager.id)]
+        )
+        self.assertTrue(printed)

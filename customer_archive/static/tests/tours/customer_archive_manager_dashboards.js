@@ -1,13 +1,44 @@
 /** @odoo-module */
 /**
- * A manager opens the analysis and prints an archive card.
- *
- * TO FINISH AFTER MERGING (lead): the analysis menu 「分析」 and the archive card
- * (客户档案卡) are built on other branches. Once merged, open each dashboard of the
- * menu here and print the archive card from a dossier. Until then this tour opens the
- * classification analysis that exists today (pivot and graph).
+ * A manager opens every dashboard of the 「分析」 (Analysis) menu; each shows its view.
+ * The archive card he then prints is checked by the Python test (a PDF download).
  */
 import { registry } from "@web/core/registry";
+
+const DASHBOARDS = [
+    ["Grades by Industry", "Customers by Grade and Industry"],
+    ["Grades by Nature of Company", "Customers by Grade and Nature"],
+    ["Grades by Tier", "Customers by Grade and Tier"],
+    ["Revenue Share of the Top 20 %", "Revenue Share of the Top 20 %"],
+    ["Loyalty Stages over Time", "Loyalty Stages over Time"],
+    ["Loans Out and Overdue", "Loans Out and Overdue"],
+    ["Reviews Due and Stale Archives", "Reviews Due and Stale Archives"],
+    ["Documents Expiring", "Documents Expiring"],
+    ["Destruction Due", "Destruction Due"],
+];
+
+function openDashboard([menu, title]) {
+    return [
+        {
+            content: "Open the Analysis menu",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Analysis)",
+            run: "click",
+        },
+        {
+            content: `Choose ${menu}`,
+            trigger: `.o-dropdown--menu .dropdown-item:contains(${menu})`,
+            run: "click",
+        },
+        {
+            content: `${title} is shown`,
+            trigger: `.o_breadcrumb:contains(${title})`,
+        },
+        {
+            content: `${title} draws its view`,
+            trigger: ".o_action_manager .o_content .o_pivot, .o_action_manager .o_content .o_graph_renderer, .o_action_manager .o_content .o_list_renderer",
+        },
+    ];
+}
 
 registry.category("web_tour.tours").add("customer_archive_manager_dashboards", {
     steps: () => [
@@ -24,7 +55,6 @@ registry.category("web_tour.tours").add("customer_archive_manager_dashboards", {
             content: "The graph is drawn",
             trigger: ".o_graph_renderer canvas",
         },
-        // TODO(lead, after merging the dashboards and reports): open each view of 「分析」,
-        // then a dossier, and print its archive card (客户档案卡).
+        ...DASHBOARDS.flatMap(openDashboard),
     ],
 });
