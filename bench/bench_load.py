@@ -279,6 +279,26 @@ class Server:
                     dead.add(int(match.group(1)))
         return [pid for pid in alive if pid not in dead and os.path.exists(f"/proc/{pid}")]
 
+    def running_job(self, cron_id):
+        """PID of the cron worker running the job ``cron_id`` now, from the log (the
+        database connection of a worker may carry its master's PID in its name)."""
+        running = {}
+        with open(self.logfile, encoding="utf-8", errors="replace") as log:
+            for line in log:
+                match = re.search(
+                    rf" (\d+) \w+ \S+ odoo\.addons\.base\.models\.ir_cron: Job .*\({cron_id}\) "
+                    r"(starting|done|completed|failed)",
+                    line,
+                )
+                if match:
+                    pid, event = int(match.group(1)), match.group(2)
+                    if event == "starting":
+                        running[pid] = True
+                    else:
+                        running.pop(pid, None)
+        live = [pid for pid in running if pid in self.workers("WorkerCron")]
+        return live[-1] if live else None
+
     def peak_rss_mb(self):
         """Peak RSS of the master and of every live worker (VmHWM), in MB."""
         pids = [self.process.pid, *self.workers("WorkerHTTP"), *self.workers("WorkerCron")]
@@ -450,16 +470,17 @@ def lastcalls(connection, info):
 
 
 def classification_backend(connection):
-    """The Odoo process holding the classification's advisory lock (the key of
-    ``customer_classification_policy.LOCK_KEY``), if it runs."""
+    """The backend holding the classification's advisory lock (the key of
+    ``customer_classification_policy.LOCK_KEY``) in this database, if it runs."""
     rows = query(
         connection,
         """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.classid = %s
-              AND a.application_name LIKE 'odoo-%%'""",
+              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND a.datname = current_database() AND a.application_name LIKE 'odoo-%%'""",
         [zlib.crc32(b"customer.classification.policy") & 0x7FFFFFFF],
     )
-    return int(rows[0][0].split("-")[1]) if rows else None
+    return rows[0][0] if rows else None
 
 
 def wait_crons_done(connection, info, since, timeout):
@@ -569,7 +590,10 @@ class Bench:
         began = time.monotonic()
         stale = make_stale_and_trigger(self.connection, self.info)
         deadline = time.monotonic() + self.args.timeout
-        while (pid := classification_backend(self.connection)) is None:
+        while (
+            classification_backend(self.connection) is None
+            or (pid := self.server.running_job(self.info["cron_ids"][0])) is None
+        ):
             if time.monotonic() > deadline:
                 raise RuntimeError("the classification cron did not start")
             time.sleep(0.5)

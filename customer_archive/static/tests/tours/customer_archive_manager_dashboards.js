@@ -20,8 +20,8 @@ const DASHBOARDS = [
 function openDashboard([menu, title]) {
     return [
         {
-            content: "Open the Analysis menu",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Analysis)",
+            content: "Open the Customer Archive menu (its Analysis group holds the dashboards)",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Customer Archive)",
             run: "click",
         },
         {
