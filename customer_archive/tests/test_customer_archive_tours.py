@@ -71,7 +71,9 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
-        self.assertTrue(response.content.startswith(b"%PDF"))
+        # under tests Odoo serves the report's HTML instead of running wkhtmltopdf
+        # (test_customer_archive_reports renders the PDFs themselves)
+        self.assertIn(self.archive_other.name.encode(), response.content)
         printed = self.env["customer.archive.access.log"].search(
             [("archive_id", "=", self.archive_other.id), ("user_id", "=", self.manager.id)]
         )
