@@ -80,12 +80,15 @@ def parse_args():
 
 # ----------------------------------------------------------------- set-up (ORM)
 def open_registry(args):
+    """The database's registry in this process; the configuration is parsed once (a
+    second ``parse_config`` fails), the registry reloaded if the server changed it."""
     import odoo  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
-    )
-    return odoo.modules.registry.Registry(args.db)
+    if odoo.tools.config["db_name"] != args.db:
+        odoo.tools.config.parse_config(
+            ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+        )
+    return odoo.modules.registry.Registry(args.db).check_signaling()
 
 
 def ensure_user(env, login, name, groups):
