@@ -438,19 +438,22 @@ def query(connection, sql, params=()):
 
 def make_stale_and_trigger(connection, info):
     """Give 20 000 customers a wrong grade (so that the recompute rewrites and logs
-    them) and make both crons due now; returns the customers made stale."""
+    them) and make both crons due now; returns the customers made stale (none would be
+    a failed check: the fault phase must have work to interrupt)."""
     company = str(info["company_id"])
     rows = query(
         connection,
         """SELECT id FROM res_partner
-            WHERE name LIKE '基准客户 %%' AND customer_grade->>%s IN ('A', 'B', 'C')
+            WHERE name LIKE '基准客户 %%' AND customer_grade->>%s IN ('a', 'b', 'c')
             ORDER BY md5(id::text || now()::text) LIMIT %s""",
         [company, STALE],
     )
     stale = [row[0] for row in rows]
+    if not stale:
+        raise RuntimeError("no classified customer to make stale: run the classification")
     query(
         connection,
-        """UPDATE res_partner SET customer_grade = jsonb_set(customer_grade, ARRAY[%s], '"D"')
+        """UPDATE res_partner SET customer_grade = jsonb_set(customer_grade, ARRAY[%s], '"d"')
             WHERE id = ANY(%s)""",
         [company, stale],
     )
@@ -588,8 +591,8 @@ class Bench:
         """Both crons again under load; the cron worker running the classification and
         one HTTP worker killed; returns the phase's length, the customers made stale and
         when it began."""
+        since = self.now()  # before the first request of the phase
         load, clients = self.start_clients("fault")
-        since = self.now()
         began = time.monotonic()
         stale = make_stale_and_trigger(self.connection, self.info)
         deadline = time.monotonic() + self.args.timeout
