@@ -598,6 +598,7 @@ class CustomerArchiveLoan(models.Model):
             "summary": summary(env),
             "user_id": user.id,
             "date_deadline": date_deadline or activity_type._get_date_deadline(),
+            "automated": True,  # as activity_schedule: ended by the loan's own steps
         }
 
     def _without_activity(self, activity_xmlid):

@@ -39,7 +39,7 @@ class TestZhCnTranslation(TransactionCase):
         with open(path, "rb") as po_file:
             self.assertTrue(list(PoFileReader(po_file)))
         web = code_translations.get_web_translations("customer_archive", "zh_CN")
-        self.assertIsInstance(web, dict)
+        self.assertIn("messages", web)
 
     def test_interface_shown_in_chinese(self):
         """A zh_CN user sees the archive's labels in Chinese."""
