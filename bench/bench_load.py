@@ -437,8 +437,8 @@ def query(connection, sql, params=()):
 
 
 def make_stale_and_trigger(connection, info):
-    """Give 20 000 customers a wrong grade (so that the recompute rewrites and logs
-    them) and make both crons due now; returns the customers made stale (none would be
+    """Give 20 000 customers a wrong grade and drop their stored fingerprint (the
+    recompute compares fingerprints, not figures: so it rewrites and logs them) and make both crons due now; returns the customers made stale (none would be
     a failed check: the fault phase must have work to interrupt)."""
     company = str(info["company_id"])
     rows = query(
@@ -453,9 +453,10 @@ def make_stale_and_trigger(connection, info):
         raise RuntimeError("no classified customer to make stale: run the classification")
     query(
         connection,
-        """UPDATE res_partner SET customer_grade = jsonb_set(customer_grade, ARRAY[%s], '"d"')
+        """UPDATE res_partner SET customer_grade = jsonb_set(customer_grade, ARRAY[%s], '"d"'),
+                  customer_classification_hash = customer_classification_hash - %s
             WHERE id = ANY(%s)""",
-        [company, stale],
+        [company, company, stale],
     )
     query(
         connection,
