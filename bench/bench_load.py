@@ -438,8 +438,9 @@ def query(connection, sql, params=()):
 
 def make_stale_and_trigger(connection, info):
     """Give 20 000 customers a wrong grade and drop their stored fingerprint (the
-    recompute compares fingerprints, not figures: so it rewrites and logs them) and make both crons due now; returns the customers made stale (none would be
-    a failed check: the fault phase must have work to interrupt)."""
+    recompute compares fingerprints, not figures: so it rewrites and logs them) and
+    make both crons due now; returns the customers made stale (none would be a failed
+    check: the fault phase must have work to interrupt)."""
     company = str(info["company_id"])
     rows = query(
         connection,
