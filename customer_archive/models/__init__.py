@@ -1,4 +1,5 @@
 from . import (
+    base_partner_merge_automatic_wizard,
     customer_archive,
     customer_archive_access_log,
     customer_archive_care_occasion,

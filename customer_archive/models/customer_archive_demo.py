@@ -164,6 +164,7 @@ class CustomerArchiveDemo(models.AbstractModel):
         policy.manager_id = self.env.ref("customer_archive.user_manager_demo")
         partners, profiles = self._demo_partners()
         self._demo_contacts(partners, rng)
+        self._demo_likely_duplicate(partners)
         archives = self._demo_archives(partners, rng, today)
         self._demo_documents(archives, rng, today)
         self._demo_invoices(partners, profiles, rng, today)
@@ -240,6 +241,25 @@ class CustomerArchiveDemo(models.AbstractModel):
         for partner, row in zip(new, rows, strict=True):
             profiles[partner.id] = row["profile"]
         return known | new, profiles
+
+    def _demo_likely_duplicate(self, partners):
+        """A customer typed in a second time by its salesperson, its legal form written
+        another way, with the same phone: the likely duplicates (疑似重复客户) show the
+        pair for a manager to merge."""
+        original = partners.filtered(lambda p: p.phone and p.name.endswith("有限公司"))[:1]
+        if original:
+            self.env["res.partner"].create(
+                {
+                    "name": original.name.replace("有限公司", "有限责任公司"),
+                    "is_company": True,
+                    "phone": original.phone,
+                    "city": original.city,
+                    "state_id": original.state_id.id,
+                    "country_id": original.country_id.id,
+                    "user_id": original.user_id.id,
+                    "customer_rank": 1,
+                }
+            )
 
     @api.model
     def _demo_customer_rows(self):

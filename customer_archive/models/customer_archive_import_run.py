@@ -231,6 +231,9 @@ class ImportRun:
             self._plan_update(row)
         if self.write and not self.error_count:
             self._write(creates, updates)
+        # the chunk's records written and let go: the cache does not grow with the file
+        self.env.flush_all()
+        self.env.invalidate_all()
 
     def _prefetch(self, rows):
         """The fields compared on the customers found, one read per model and chunk."""

@@ -4,6 +4,7 @@ from . import (
     test_customer_archive_care,
     test_customer_archive_correction,
     test_customer_archive_destruction,
+    test_customer_archive_duplicate,
     test_customer_archive_handover,
     test_customer_archive_import,
     test_customer_archive_lang,

@@ -1,0 +1,161 @@
+"""Likely duplicates (DESIGN §2, issue 12): groups of customers that share a normalised
+name, a phone number or an email, read from a database view, each with a button into
+Odoo's own partner merge.
+
+A customer is a company or individual without a parent that is a customer (invoiced)
+or has a dossier. The name key is the stored ``customer_archive_name_key`` (width,
+spacing, case and the wording of the legal form do not count); phones count by their
+digits without the country prefix 86 (seven digits at least: ``110`` is no match);
+emails without case or spacing. These are the rules the form's warning and the import
+use (``customer_archive_import_match``)."""
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+KINDS = [("name", "Name"), ("phone", "Phone"), ("email", "Email")]
+# a group's id: its first customer's id times SLOTS plus the slot of the key it shares
+# (a customer has one name, one email, a phone and a mobile): stable while the group
+# keeps its first customer, and never the id of another group
+SLOTS = 4
+
+
+class CustomerArchiveDuplicate(models.Model):
+    _name = "customer.archive.duplicate"
+    _description = "Likely Duplicate Customers"
+    _auto = False
+    _rec_name = "key"
+    _order = "partner_count desc, kind, key"
+    # flushed before the view is read
+    _depends = {
+        "res.partner": [
+            "active",
+            "parent_id",
+            "customer_rank",
+            "customer_archive_name_key",
+            "phone",
+            "mobile",
+            "email",
+        ],
+        "customer.archive": ["partner_id"],
+    }
+
+    kind = fields.Selection(KINDS, string="Shared", readonly=True)
+    key = fields.Char(string="Shared Value", readonly=True)
+    partner_count = fields.Integer(string="Customers", readonly=True, aggregator="sum")
+    archive_count = fields.Integer(
+        string="With an Archive",
+        readonly=True,
+        aggregator="sum",
+        help="How many of these customers have a dossier. Two dossiers are never merged: "
+        "one of them must be destroyed through the destruction register first.",
+    )
+    member_ids = fields.Char(readonly=True)
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers to Compare", compute="_compute_partner_ids"
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        digits = "regexp_replace(normalize(coalesce(%s, ''), NFKC), '[^0-9]', '', 'g')"
+        phone, mobile = digits % "p.phone", digits % "p.mobile"
+        self.env.cr.execute(
+            SQL(
+                f"""
+                CREATE OR REPLACE VIEW %s AS (
+                    WITH customers AS (
+                        SELECT p.id,
+                               p.customer_archive_name_key AS name_key,
+                               {phone} AS phone,
+                               {mobile} AS mobile,
+                               lower(trim(normalize(coalesce(p.email, ''), NFKC))) AS email,
+                               a.partner_id IS NOT NULL AS has_archive
+                          FROM res_partner p
+                     LEFT JOIN customer_archive a ON a.partner_id = p.id
+                         WHERE p.active
+                           AND p.parent_id IS NULL
+                           AND (p.customer_rank > 0 OR a.partner_id IS NOT NULL)
+                    ), phones AS (
+                        SELECT id, 2 AS slot, phone AS digits, has_archive FROM customers
+                        UNION ALL
+                        SELECT id, 3, mobile, has_archive FROM customers
+                    ), phone_keys AS (
+                        SELECT DISTINCT ON (id, key) id, slot, key, has_archive
+                          FROM (
+                              SELECT id, slot, has_archive,
+                                     CASE
+                                         WHEN left(digits, 4) = '0086' THEN substr(digits, 5)
+                                         WHEN left(digits, 2) = '86' AND length(digits) = 13
+                                             THEN substr(digits, 3)
+                                         ELSE digits
+                                     END AS key
+                                FROM phones
+                          ) numbers
+                         WHERE length(key) >= 7
+                         ORDER BY id, key, slot
+                    ), keys AS (
+                        SELECT id, 0 AS slot, 'name' AS kind, name_key AS key, has_archive
+                          FROM customers
+                         WHERE coalesce(name_key, '') != ''
+                        UNION ALL
+                        SELECT id, 1, 'email', email, has_archive
+                          FROM customers
+                         WHERE position('@' IN email) > 1
+                        UNION ALL
+                        SELECT id, slot, 'phone', key, has_archive FROM phone_keys
+                    )
+                    SELECT min(id * %s + slot) AS id,
+                           kind,
+                           key,
+                           count(*) AS partner_count,
+                           count(*) FILTER (WHERE has_archive) AS archive_count,
+                           string_agg(id::text, ',' ORDER BY id) AS member_ids
+                      FROM keys
+                  GROUP BY kind, key
+                    HAVING count(*) > 1
+                )
+                """,
+                SQL.identifier(self._table),
+                SLOTS,
+            )
+        )
+
+    @api.depends("member_ids")
+    def _compute_partner_ids(self):
+        Partner = self.env["res.partner"]
+        for group in self:
+            ids = [int(pid) for pid in (group.member_ids or "").split(",") if pid]
+            # only the contacts the user may read (another company's are left out)
+            group.partner_ids = Partner.browse(ids).exists()._filtered_access("read")
+
+    def action_open_partners(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Likely Duplicates: %(value)s", value=self.key),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", self.partner_ids.ids)],
+        }
+
+    def action_merge(self):
+        """Odoo's own merge wizard, on the customers of the group."""
+        self.ensure_one()
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        if not wizard.has_access("create"):
+            raise UserError(
+                _("Merging contacts needs the right Contact Creation. Ask your administrator.")
+            )
+        partners = self.partner_ids
+        if len(partners) < 2:
+            raise UserError(_("Fewer than two of these customers are left: nothing to merge."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Merge Contacts"),
+            "res_model": wizard._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": partners.ids},
+        }
