@@ -13,7 +13,7 @@ from . import customer_classification_store as store
 from .customer_archive_access_log import consultation
 from .customer_archive_input import check_lengths
 from .customer_archive_lang import by_chatter_lang, for_user
-from .customer_archive_workflow_mixin import Transition, door_open
+from .customer_archive_workflow_mixin import Transition, door_open, next_numbers
 
 READER = "customer_archive.group_reader"
 OFFICER = "customer_archive.group_officer"
@@ -646,11 +646,21 @@ class CustomerArchive(models.Model):
                 for vals in vals_list
             ]
         )
+        # numbered by company and opening date, all the numbers of each at once
+        batches = {}
         for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            vals["name"] = self._next_number(
-                "customer.archive", sequence_date=vals.get("date_open"), company=company
+            key = (vals.get("company_id") or self.env.company.id, vals.get("date_open"))
+            batches.setdefault(key, []).append(vals)
+        for (company_id, date_open), batch in batches.items():
+            numbers = next_numbers(
+                self.env,
+                "customer.archive",
+                len(batch),
+                sequence_date=date_open,
+                company=self.env["res.company"].browse(company_id),
             )
+            for vals, number in zip(batch, numbers, strict=True):
+                vals["name"] = number
         return super().create(vals_list)
 
     def write(self, vals):

@@ -23,6 +23,8 @@ from typing import NamedTuple
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.base.models.ir_sequence import _update_nogap
+
 from .customer_archive_input import check_lengths
 
 # The (model, purpose) pairs whose protected fields may be written now, in this thread.
@@ -215,19 +217,33 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
 
 
 def next_number(env, code, sequence_date=None, company=None):
-    """The next number of sequence ``code``, the one numbering of the addon's records.
+    """The next number of sequence ``code``, the one numbering of the addon's records
+    (see ``next_numbers``)."""
+    return next_numbers(env, code, 1, sequence_date=sequence_date, company=company)[0]
+
+
+def next_numbers(env, code, count, sequence_date=None, company=None):
+    """The next ``count`` numbers of sequence ``code``, in order.
 
     A missing sequence is an error that names it: no record is saved without its
-    number. The sequences are gapless (``no_gap``): a save that fails gives its number
-    back."""
+    number. The sequences are gapless (``no_gap``): a save that fails gives its numbers
+    back. Their row is locked and moved on once for all ``count`` numbers, as Odoo
+    does for one (``_update_nogap``): an import numbers its thousand dossiers in one
+    update, not in a thousand."""
+    company = company or env.company
+    date = sequence_date or fields.Date.context_today(env.user)
     # sudo: numbering is the addon's bookkeeping; users do not read ir.sequence.
-    number = (
+    sequence = (
         env["ir.sequence"]
         .sudo()
-        .with_company(company or env.company)
-        .next_by_code(code, sequence_date=sequence_date or fields.Date.context_today(env.user))
+        .with_company(company)
+        .search(
+            [("code", "=", code), ("company_id", "in", [company.id, False])],
+            order="company_id",
+            limit=1,
+        )
     )
-    if not number:
+    if not sequence:
         raise UserError(
             env._(
                 "The numbering sequence %(code)s is missing; ask an administrator to "
@@ -235,4 +251,16 @@ def next_number(env, code, sequence_date=None, company=None):
                 code=code,
             )
         )
-    return number
+    if sequence.implementation != "no_gap":
+        return [sequence._next(sequence_date=date) for _index in range(count)]
+    counter = sequence
+    if sequence.use_date_range:
+        counter = env["ir.sequence.date_range"].sudo().search(
+            [("sequence_id", "=", sequence.id), ("date_from", "<=", date), ("date_to", ">=", date)],
+            limit=1,
+        ) or sequence._create_date_range_seq(date)
+        # the prefix's %(range_year)s is the year of the range
+        sequence = sequence.with_context(ir_sequence_date_range=counter.date_from)
+    step = sequence.number_increment
+    first = _update_nogap(counter, step * count)
+    return [sequence.get_next_char(first + index * step) for index in range(count)]
