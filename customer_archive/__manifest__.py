@@ -25,6 +25,7 @@
         "security/customer_archive_access_log_rules.xml",
         "security/customer_archive_consent_rules.xml",
         "security/customer_archive_import_rules.xml",
+        "security/customer_archive_duplicate_rules.xml",
         "security/customer_archive_visit_rules.xml",
         "security/customer_archive_proposal_rules.xml",
         "data/ir_sequence_data.xml",

@@ -15,9 +15,11 @@ from odoo.tools import SQL
 
 KINDS = [("name", "Name"), ("phone", "Phone"), ("email", "Email")]
 # a group's id: its first customer's id times SLOTS plus the slot of the key it shares
-# (a customer has one name, one email, a phone and a mobile): stable while the group
-# keeps its first customer, and never the id of another group
+# (a customer has one name, one email, a phone and a mobile), times COMPANIES plus its
+# company's id: stable while the group keeps its first customer, and never the id of
+# another group (below 1 000 companies; a bigint)
 SLOTS = 4
+COMPANIES = 1000
 
 
 class CustomerArchiveDuplicate(models.Model):
@@ -31,15 +33,17 @@ class CustomerArchiveDuplicate(models.Model):
         "res.partner": [
             "active",
             "parent_id",
+            "company_id",
             "customer_rank",
             "customer_archive_name_key",
             "phone",
             "mobile",
             "email",
         ],
-        "customer.archive": ["partner_id"],
+        "customer.archive": ["partner_id", "company_id"],
     }
 
+    company_id = fields.Many2one("res.company", readonly=True)
     kind = fields.Selection(KINDS, string="Shared", readonly=True)
     key = fields.Char(string="Shared Value", readonly=True)
     partner_count = fields.Integer(string="Customers", readonly=True, aggregator="sum")
@@ -65,6 +69,7 @@ class CustomerArchiveDuplicate(models.Model):
                 CREATE OR REPLACE VIEW %s AS (
                     WITH customers AS (
                         SELECT p.id,
+                               coalesce(p.company_id, a.company_id) AS company_id,
                                p.customer_archive_name_key AS name_key,
                                {phone} AS phone,
                                {mobile} AS mobile,
@@ -76,13 +81,14 @@ class CustomerArchiveDuplicate(models.Model):
                            AND p.parent_id IS NULL
                            AND (p.customer_rank > 0 OR a.partner_id IS NOT NULL)
                     ), phones AS (
-                        SELECT id, 2 AS slot, phone AS digits, has_archive FROM customers
+                        SELECT id, company_id, 2 AS slot, phone AS digits, has_archive
+                          FROM customers
                         UNION ALL
-                        SELECT id, 3, mobile, has_archive FROM customers
+                        SELECT id, company_id, 3, mobile, has_archive FROM customers
                     ), phone_keys AS (
-                        SELECT DISTINCT ON (id, key) id, slot, key, has_archive
+                        SELECT DISTINCT ON (id, key) id, company_id, slot, key, has_archive
                           FROM (
-                              SELECT id, slot, has_archive,
+                              SELECT id, company_id, slot, has_archive,
                                      CASE
                                          WHEN left(digits, 4) = '0086' THEN substr(digits, 5)
                                          WHEN left(digits, 2) = '86' AND length(digits) = 13
@@ -94,29 +100,47 @@ class CustomerArchiveDuplicate(models.Model):
                          WHERE length(key) >= 7
                          ORDER BY id, key, slot
                     ), keys AS (
-                        SELECT id, 0 AS slot, 'name' AS kind, name_key AS key, has_archive
+                        SELECT id, company_id, 0 AS slot, 'name' AS kind, name_key AS key,
+                               has_archive
                           FROM customers
                          WHERE coalesce(name_key, '') != ''
                         UNION ALL
-                        SELECT id, 1, 'email', email, has_archive
+                        SELECT id, company_id, 1, 'email', email, has_archive
                           FROM customers
                          WHERE position('@' IN email) > 1
                         UNION ALL
-                        SELECT id, slot, 'phone', key, has_archive FROM phone_keys
+                        SELECT id, company_id, slot, 'phone', key, has_archive FROM phone_keys
+                    ), scoped AS (
+                        -- a customer of one company is compared with that company's
+                        -- customers and with the shared ones; the shared ones with each
+                        -- company's and among themselves
+                        SELECT id, slot, kind, key, has_archive, company_id AS scope
+                          FROM keys
+                        UNION ALL
+                        SELECT k.id, k.slot, k.kind, k.key, k.has_archive, c.company_id
+                          FROM keys k
+                          JOIN (
+                              SELECT DISTINCT kind, key, company_id
+                                FROM keys
+                               WHERE company_id IS NOT NULL
+                          ) c ON c.kind = k.kind AND c.key = k.key
+                         WHERE k.company_id IS NULL
                     )
-                    SELECT min(id * %s + slot) AS id,
+                    SELECT (min(id * %s + slot) * %s + coalesce(scope, 0))::bigint AS id,
+                           scope AS company_id,
                            kind,
                            key,
                            count(*) AS partner_count,
                            count(*) FILTER (WHERE has_archive) AS archive_count,
                            string_agg(id::text, ',' ORDER BY id) AS member_ids
-                      FROM keys
-                  GROUP BY kind, key
+                      FROM scoped
+                  GROUP BY scope, kind, key
                     HAVING count(*) > 1
                 )
                 """,
                 SQL.identifier(self._table),
                 SLOTS,
+                COMPANIES,
             )
         )
 

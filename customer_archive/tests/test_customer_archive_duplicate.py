@@ -72,6 +72,27 @@ class TestCustomerArchiveDuplicate(CustomerArchiveRpcCase):
         self.assertEqual(group.id, group_id)
         self.assertEqual(group.partner_count, 3)
 
+    def test_another_companys_customers_stay_in_their_company(self):
+        """A customer of another company with the same name is not grouped with this
+        company's, and its group is not shown to this company's officer: no customer
+        name of another company reaches him. A customer shared by all companies is
+        compared with each company's."""
+        other = self.env["res.company"].create({"name": "另一家公司"})
+        Partner = self.env["res.partner"]
+        foreign = {"customer_rank": 1, "is_company": True, "company_id": other.id}
+        Partner.create(dict(foreign, name="苏州精密机械有限公司"))
+        Partner.create(dict(foreign, name="宁波北仑贸易有限公司"))
+        Partner.create(dict(foreign, name="宁波北仑贸易有限责任公司"))
+        shared = Partner.create({"name": "宁波港湾物流", "customer_rank": 1})
+        self.assertEqual(self.group_of(self.dup_a, "name").partner_ids, self.dup_a | self.dup_b)
+        officer_groups = self.Duplicate.with_user(self.officer).search([])
+        self.assertNotIn("宁波北仑贸易有限公司", officer_groups.mapped("key"))
+        self.assertEqual(set(officer_groups.company_id.ids), {self.company.id})
+        by_name = officer_groups.filtered(lambda group: group.key == "宁波港湾物流")
+        self.assertEqual(by_name.partner_ids, self.mail_a | shared)
+        rows = self.rpc(self.officer, "customer.archive.duplicate", "search_read", [], ["key"])
+        self.assertNotIn("宁波北仑贸易有限公司", {row["key"] for row in rows})
+
     def test_readers_and_plain_users_may_not_list_them(self):
         """The list is the archive officers' and managers'."""
         for user in (self.reader, self.user_plain):

@@ -54,6 +54,28 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
 
         self.start_tour(partner_url, "customer_archive_reader_opens_dossier", login="ca_reader")
 
+    def test_manager_merges_likely_duplicates(self):
+        """A manager merges a customer typed in twice from the likely duplicates: one
+        customer is left, with the dossier."""
+        self.manager.groups_id = [(4, self.env.ref("base.group_partner_manager").id)]
+        twin = self.env["res.partner"].create(
+            {
+                "name": "上海浦江贸易有限责任公司",
+                "is_company": True,
+                "customer_rank": 1,
+                "company_id": self.company.id,
+            }
+        )
+        pair = self.partner_own | twin
+        self.start_tour(
+            "/odoo/action-customer_archive.customer_archive_duplicate_action",
+            "customer_archive_manager_merges_duplicates",
+            login="ca_manager",
+        )
+        left = pair.exists()
+        self.assertEqual(len(left), 1, "one of the two customers is left")
+        self.assertEqual(self.archive_own.partner_id, left)
+
     def test_manager_dashboards(self):
         """A manager opens every dashboard of the analysis menu, then prints an archive
         card: a PDF of the dossier, its print logged."""
