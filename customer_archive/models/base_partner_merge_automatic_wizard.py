@@ -8,10 +8,13 @@ them, its documents and loans with it, outside the destruction register. So:
 
 - a merge of contacts of which two or more have a dossier is refused, administrators
   included: the surplus dossier goes through the destruction register first;
-- a merge that moves a dossier to another contact is for archive managers only;
-- the dossier that moved says so in its chatter."""
+- the customer with the dossier is the contact kept (proposed as such by the wizard):
+  moving the dossier to another contact would change its registered name without a
+  correction request;
+- a merge into a customer with a dossier is for archive managers only, and the dossier
+  says in its chatter which contacts it absorbed."""
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from . import customer_archive_lang as lang
@@ -21,16 +24,29 @@ from .customer_archive import MANAGER
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
 
-    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
-        partners = self.env["res.partner"].browse(partner_ids).exists()
+    @api.model
+    def default_get(self, fields):
+        result = super().default_get(fields)
+        partner_ids = self.env.context.get("active_ids") or []
+        if "dst_partner_id" in result and self.env.context.get("active_model") == "res.partner":
+            holder = self._customer_archive_archives(partner_ids).partner_id[:1]
+            if holder:
+                result["dst_partner_id"] = holder.id
+        return result
+
+    def _customer_archive_archives(self, partner_ids):
         # sudo: every dossier of these contacts counts, also those the user may not read;
-        # only their number is told
-        archives = (
+        # only their number and their customer's name are told
+        return (
             self.env["customer.archive"]
             .sudo()
             .with_context(active_test=False)
-            .search([("partner_id", "in", partners.ids)])
+            .search([("partner_id", "in", list(partner_ids))])
         )
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        partners = self.env["res.partner"].browse(partner_ids).exists()
+        archives = self._customer_archive_archives(partners.ids)
         if len(archives) > 1:
             raise UserError(
                 self.env._(
@@ -47,28 +63,31 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     "may merge it."
                 )
             )
-        moved = {
-            archive: (archive.partner_id.id, archive.partner_id.display_name)
-            for archive in archives
-        }
+        holder = archives.partner_id
+        if holder and len(partners) > 1:
+            kept = dst_partner or self._get_ordered_partner(partners.ids)[-1]
+            if kept != holder:
+                raise UserError(
+                    self.env._(
+                        "Keep %(name)s, the customer with the archive, as the destination "
+                        "contact: the archive stays with its registered customer.",
+                        name=holder.display_name,
+                    )
+                )
+        merged = [(partner.id, partner.display_name) for partner in partners if partner != holder]
         result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
-        for archive, before in moved.items():
-            archive.invalidate_recordset(["partner_id"])
-            if archive.partner_id.id != before[0]:
-                self._customer_archive_note_merge(archive, *before)
+        if holder and merged:
+            self._customer_archive_note_merge(archives, merged)
         return result
 
-    def _customer_archive_note_merge(self, archive, old_id, old_name):
+    def _customer_archive_note_merge(self, archive, merged):
         # the note in the language of the dossier's readers (customer_archive_lang)
         note = archive.with_context(lang=lang.chatter_lang(archive))
         note.message_post(
             body=note.env._(
-                "Contact %(old)s (#%(old_id)s) was merged into %(new)s by %(user)s: this "
-                "archive now belongs to %(new)s.",
-                old=old_name or "-",
-                old_id=old_id,
-                new=archive.partner_id.display_name,
+                "Contacts merged into this customer by %(user)s: %(contacts)s.",
                 user=self.env.user.name,
+                contacts=", ".join(f"{name} (#{pid})" for pid, name in merged),
             ),
             subtype_xmlid="mail.mt_note",
         )

@@ -104,9 +104,9 @@ class TestCustomerArchiveDuplicate(CustomerArchiveRpcCase):
         self.assertIn("13800138000", {row["key"] for row in rows})
 
     def test_merge_button_opens_odoos_merge_on_the_group(self):
-        """The button opens Odoo's merge wizard with the group's customers; merging from
-        its form as the manager moves the dossier of the customer merged away to the one
-        kept, which says so."""
+        """The button opens Odoo's merge wizard with the group's customers and the one
+        with the dossier as the contact kept; merging from its form as the manager
+        leaves the dossier with its registered customer, which notes what it absorbed."""
         archive = self.env["customer.archive"].create(
             {"partner_id": self.dup_b.id, "credit_code": make_credit_code(77)}
         )
@@ -117,12 +117,25 @@ class TestCustomerArchiveDuplicate(CustomerArchiveRpcCase):
         Wizard = self.env[action["res_model"]].with_user(self.manager)
         with Form(Wizard.with_context(**action["context"])) as form:
             self.assertEqual(form.state, "selection")
-            form.dst_partner_id = self.dup_a
+            self.assertEqual(form.dst_partner_id, self.dup_b)
         form.record.action_merge()
-        self.assertFalse(self.dup_b.exists())
-        self.assertEqual(archive.partner_id, self.dup_a)
+        self.assertFalse(self.dup_a.exists())
+        self.assertEqual(archive.partner_id, self.dup_b)
+        self.assertEqual(archive.partner_id.name, "苏州 精密机械 有限责任公司")
         notes = archive.message_ids.mapped("body")
-        self.assertTrue(any("苏州 精密机械 有限责任公司" in str(note) for note in notes), notes)
+        self.assertTrue(any("苏州精密机械有限公司" in str(note) for note in notes), notes)
+
+    def test_the_dossiers_customer_is_the_contact_kept(self):
+        """Keeping the other contact would move the dossier to a customer of another
+        name without a correction request: refused, nothing merged."""
+        archive = self.env["customer.archive"].create({"partner_id": self.dup_b.id})
+        group = self.group_of(self.dup_a, "name").with_user(self.manager)
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.manager)
+        wizard = Wizard.with_context(**group.action_merge()["context"])
+        with self.assertRaisesRegex(UserError, "destination contact"):
+            wizard.create({"dst_partner_id": self.dup_a.id}).action_merge()
+        self.assertTrue(self.dup_b.exists() and self.dup_a.exists())
+        self.assertEqual(archive.partner_id, self.dup_b)
 
     def test_merge_of_two_dossiers_refused_even_to_the_administrator(self):
         """Odoo would delete one of two dossiers (a customer keeps one): refused, for the
