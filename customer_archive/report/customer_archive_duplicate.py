@@ -126,7 +126,7 @@ class CustomerArchiveDuplicate(models.Model):
                           ) c ON c.kind = k.kind AND c.key = k.key
                          WHERE k.company_id IS NULL
                     )
-                    SELECT (min(id * %s + slot) * %s + coalesce(scope, 0))::bigint AS id,
+                    SELECT min(id::bigint * %s + slot) * %s + coalesce(scope, 0) AS id,
                            scope AS company_id,
                            kind,
                            key,
