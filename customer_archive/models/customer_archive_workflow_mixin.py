@@ -253,12 +253,9 @@ def next_numbers(env, code, count, sequence_date=None, company=None):
         )
     if sequence.implementation != "no_gap":
         return [sequence._next(sequence_date=date) for _index in range(count)]
-    counter = sequence
+    # the sequence itself, or its range of the date (made when missing), as Odoo finds it
+    counter = sequence._get_current_sequence(sequence_date=date)
     if sequence.use_date_range:
-        counter = env["ir.sequence.date_range"].sudo().search(
-            [("sequence_id", "=", sequence.id), ("date_from", "<=", date), ("date_to", ">=", date)],
-            limit=1,
-        ) or sequence._create_date_range_seq(date)
         # the prefix's %(range_year)s is the year of the range
         sequence = sequence.with_context(ir_sequence_date_range=counter.date_from)
     step = sequence.number_increment
