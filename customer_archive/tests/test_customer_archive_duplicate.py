@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import CustomerArchiveRpcCase, make_credit_code
+from .common import RPC_FAULT_CODE_WARNING, CustomerArchiveRpcCase, make_credit_code
 
 
 @tagged("post_install", "-at_install")
@@ -170,6 +170,21 @@ class TestCustomerArchiveDuplicate(CustomerArchiveRpcCase):
         wizard.create({"dst_partner_id": self.dup_a.id}).action_merge()
         self.assertFalse(self.dup_b.exists())
         self.assertTrue(self.dup_a.exists())
+
+    def test_merge_over_rpc_keeps_the_same_rules(self):
+        """Over XML-RPC the wizard refuses an officer the merge of a customer with a
+        dossier, and a manager another contact kept than the dossier's customer."""
+        archive = self.env["customer.archive"].create({"partner_id": self.dup_b.id})
+        context = {"active_model": "res.partner", "active_ids": (self.dup_a | self.dup_b).ids}
+        model = "base.partner.merge.automatic.wizard"
+        for user in (self.officer, self.manager):
+            [wizard_id] = self.rpc(
+                user, model, "create", [{"dst_partner_id": self.dup_a.id}], context=context
+            )
+            with self.assertRpcFault(RPC_FAULT_CODE_WARNING):
+                self.rpc(user, model, "action_merge", [wizard_id], context=context)
+        self.assertTrue(self.dup_a.exists() and self.dup_b.exists())
+        self.assertEqual(archive.partner_id, self.dup_b)
 
     def test_merge_needs_contact_creation(self):
         """Without Odoo's right to create contacts the button says so in words."""
