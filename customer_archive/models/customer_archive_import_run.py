@@ -659,12 +659,22 @@ class ImportRun:
         Partner = self.env["res.partner"].with_context(**context)
         Archive = self.env["customer.archive"].with_company(company).with_context(**context)
         if creates:
+            partner_defaults = self._form_only_defaults(Partner)
+            archive_defaults = self._form_only_defaults(Archive)
             partners = Partner.create(
-                [dict(row["vals"]["partner"], is_company=True) for row in creates]
+                [
+                    dict(partner_defaults, **row["vals"]["partner"], is_company=True)
+                    for row in creates
+                ]
             )
             Archive.create(
                 [
-                    dict(row["vals"]["archive"], partner_id=partner.id, company_id=company.id)
+                    dict(
+                        archive_defaults,
+                        **row["vals"]["archive"],
+                        partner_id=partner.id,
+                        company_id=company.id,
+                    )
                     for row, partner in zip(creates, partners, strict=True)
                 ]
             )
@@ -683,3 +693,19 @@ class ImportRun:
                     Archive.create(
                         [dict(changes["archive"], partner_id=partner.id, company_id=company.id)]
                     )
+
+    def _form_only_defaults(self, model):
+        """The defaults of ``model``'s form-only fields (neither stored nor computed),
+        looked up once per chunk.
+
+        The ORM looks up every missing default for each record it creates, and such a
+        default cannot depend on the record (``default_get`` does not see its values).
+        For partners one of them, ``account``'s choice of invoice template, is a query:
+        given here, it is run once per chunk, not once per row. The stored fields keep
+        their defaults looked up by the ORM, record by record."""
+        names = [
+            name
+            for name, field in model._fields.items()
+            if field.default and not field.store and not field.compute
+        ]
+        return model.default_get(names) if names else {}

@@ -141,6 +141,40 @@ class TestCustomerArchiveImport(ImportCase):
         self.assertEqual(partner.user_id, self.reader)
         self.assertEqual(archive.company_id, self.company)
 
+    def test_imported_customer_has_the_defaults_of_one_created_by_hand(self):
+        """The import gives the defaults of the form-only fields once per chunk: what it
+        creates is what the ORM creates for the same user, field by field, and the
+        dossiers are numbered in turn like one opened by hand."""
+        record = self.checked(
+            xlsx_file([HEADER, ["杭州默认值测试有限公司", code(131), "", "", "", "", "", ""]])
+        )
+        record.action_import()
+        self.assertEqual(record.state, "done", self.errors(record))
+        imported = self.partners("杭州默认值测试有限公司")
+        by_hand = (
+            self.env["res.partner"]
+            .with_user(self.officer)
+            .create({"name": "杭州手工默认值有限公司", "is_company": True})
+        )
+        archive = (
+            self.env["customer.archive"].with_user(self.officer).create({"partner_id": by_hand.id})
+        )
+        skipped = {"id", "name", "display_name", "complete_name", "commercial_company_name"}
+        skipped |= {"create_date", "write_date", "calendar_last_notif_ack", "vat"}
+        skipped |= {"customer_archive_ids", "customer_archive_id", "customer_archive_name_key"}
+        for model, made, hand in (
+            ("res.partner", imported, by_hand),
+            ("customer.archive", imported.customer_archive_ids, archive),
+        ):
+            for name, field in self.env[model]._fields.items():
+                if not field.default or name in skipped or name.startswith("credit"):
+                    continue
+                with self.subTest(model=model, field=name):
+                    self.assertEqual(made[name], hand[name])
+        sequence = imported.customer_archive_ids.name
+        self.assertEqual(archive.name[:-4], sequence[:-4])
+        self.assertEqual(int(archive.name[-4:]), int(sequence[-4:]) + 1)
+
     def test_xls_with_numbers_and_dates_as_excel_stores_them(self):
         """An .xls made by Excel's old format: phone numbers stored as numbers, dates
         as serials, capital in 万 in the header, all read as meant."""
