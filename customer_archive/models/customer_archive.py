@@ -941,12 +941,13 @@ class CustomerArchive(models.Model):
 
     def _check_confidentiality_right(self, vals):
         """Only managers classify a dossier as secret (绝密) or touch a secret one."""
+        if vals.get("confidentiality") != "secret" and all(
+            archive.confidentiality != "secret" for archive in self
+        ):
+            return
         if self.env.su or self.env.user.has_group(MANAGER):
             return
-        if vals.get("confidentiality") == "secret" or any(
-            archive.confidentiality == "secret" for archive in self
-        ):
-            raise AccessError(self.env._("Only an archive manager may handle secret archives."))
+        raise AccessError(self.env._("Only an archive manager may handle secret archives."))
 
     def _check_registration_lock(self, vals):
         """Registration data of an opened dossier changes by correction request only."""

@@ -260,4 +260,7 @@ def next_numbers(env, code, count, sequence_date=None, company=None):
         sequence = sequence.with_context(ir_sequence_date_range=counter.date_from)
     step = sequence.number_increment
     first = _update_nogap(counter, step * count)
-    return [sequence.get_next_char(first + index * step) for index in range(count)]
+    # formatted as ``get_next_char`` does, its prefix and suffix interpolated once
+    prefix, suffix = sequence._get_prefix_suffix()
+    digits = f"%0{sequence.padding}d"
+    return [prefix + digits % (first + index * step) + suffix for index in range(count)]
