@@ -250,20 +250,24 @@ def run_partner_floor(env, data, file_name):
 
     import openpyxl  # noqa: PLC0415
 
+    from odoo.addons.customer_archive.models.customer_archive_import_run import (  # noqa: PLC0415
+        CHUNK_SIZE,
+        form_only_defaults,
+    )
+
     del file_name
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     file_rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
     book.close()
     context = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
     Partner = env["res.partner"].with_context(**context)
-    names = [n for n, f in Partner._fields.items() if f.default and not f.store and not f.compute]
-    defaults = Partner.default_get(names)
+    defaults = form_only_defaults(Partner)
     vals_list = [
         dict(defaults, **dict(zip(FIELDS, row, strict=True)), is_company=True) for row in file_rows
     ]
     start = time.perf_counter()
-    for index in range(0, len(vals_list), 1000):
-        Partner.create(vals_list[index : index + 1000])
+    for index in range(0, len(vals_list), CHUNK_SIZE):
+        Partner.create(vals_list[index : index + CHUNK_SIZE])
         env.flush_all()
         env.invalidate_all()
     seconds = time.perf_counter() - start

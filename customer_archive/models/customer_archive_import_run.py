@@ -26,6 +26,23 @@ HEADER_SEARCH_ROWS = 10
 MAX_LINES = 1000
 
 
+def form_only_defaults(model):
+    """The defaults of ``model``'s form-only fields (neither stored nor computed), looked
+    up once for a whole batched ``create``.
+
+    The ORM looks up every missing default for each record it creates, and such a
+    default cannot depend on the record (``default_get`` does not see its values). For
+    partners one of them, ``account``'s choice of invoice template, is a query: given in
+    the values, it is run once per chunk, not once per row. The stored fields keep their
+    defaults looked up by the ORM, record by record."""
+    names = [
+        name
+        for name, field in model._fields.items()
+        if field.default and not field.store and not field.compute
+    ]
+    return model.default_get(names) if names else {}
+
+
 class ImportFailed(Exception):
     """Raised inside the import's savepoint to undo everything written."""
 
@@ -659,8 +676,8 @@ class ImportRun:
         Partner = self.env["res.partner"].with_context(**context)
         Archive = self.env["customer.archive"].with_company(company).with_context(**context)
         if creates:
-            partner_defaults = self._form_only_defaults(Partner)
-            archive_defaults = self._form_only_defaults(Archive)
+            partner_defaults = form_only_defaults(Partner)
+            archive_defaults = form_only_defaults(Archive)
             partners = Partner.create(
                 [
                     dict(partner_defaults, **row["vals"]["partner"], is_company=True)
@@ -693,19 +710,3 @@ class ImportRun:
                     Archive.create(
                         [dict(changes["archive"], partner_id=partner.id, company_id=company.id)]
                     )
-
-    def _form_only_defaults(self, model):
-        """The defaults of ``model``'s form-only fields (neither stored nor computed),
-        looked up once per chunk.
-
-        The ORM looks up every missing default for each record it creates, and such a
-        default cannot depend on the record (``default_get`` does not see its values).
-        For partners one of them, ``account``'s choice of invoice template, is a query:
-        given here, it is run once per chunk, not once per row. The stored fields keep
-        their defaults looked up by the ORM, record by record."""
-        names = [
-            name
-            for name, field in model._fields.items()
-            if field.default and not field.store and not field.compute
-        ]
-        return model.default_get(names) if names else {}
