@@ -11,14 +11,20 @@ them, its documents and loans with it, outside the destruction register. So:
 - the customer with the dossier is the contact kept (proposed as such by the wizard):
   moving the dossier to another contact would change its registered name without a
   correction request;
-- a merge into a customer with a dossier is for archive managers only, and the dossier
-  says in its chatter which contacts it absorbed."""
+- a merge into a customer with a dossier is for the archive's keepers (officers and
+  managers: the keeper merges a customer typed twice), and the dossier says in its chatter
+  which contacts it absorbed;
+- the classification of the contacts merged away fills in, per company, what the one
+  kept lacked (Odoo merges company-dependent columns so, in SQL); the ORM's second copy
+  of the same values is dropped (``customer_archive_merge`` in ``res.partner.write``), as
+  the classification guard would refuse the merge of every classified customer. The
+  next recompute classifies the kept customer from all the invoices it now has."""
 
 from odoo import api, models
 from odoo.exceptions import UserError
 
 from . import customer_archive_lang as lang
-from .customer_archive import MANAGER
+from .customer_archive import OFFICER
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -56,11 +62,11 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     count=len(archives),
                 )
             )
-        if archives and not self.env.user.has_group(MANAGER):
+        if archives and not self.env.user.has_group(OFFICER):
             raise UserError(
                 self.env._(
-                    "One of these contacts has a customer archive: only an archive manager "
-                    "may merge it."
+                    "One of these contacts has a customer archive: only an archive officer "
+                    "or manager may merge it."
                 )
             )
         holder = archives.partner_id
@@ -75,7 +81,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     )
                 )
         merged = [(partner.id, partner.display_name) for partner in partners if partner != holder]
-        result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        # the context reaches res.partner.write through the wizard's env and dst_partner's
+        merging = self.with_context(customer_archive_merge=True)
+        if dst_partner:
+            dst_partner = dst_partner.with_context(customer_archive_merge=True)
+        result = super(BasePartnerMergeAutomaticWizard, merging)._merge(
+            partner_ids, dst_partner=dst_partner, extra_checks=extra_checks
+        )
         if holder and merged:
             self._customer_archive_note_merge(archives, merged)
         return result

@@ -197,6 +197,49 @@ def guess_column(header):
     return _SYNONYMS.get(normalize_header(header)[0])
 
 
+# how the name of an organisation ends, in Chinese and in English (folded)
+_ORGANISATION_ENDINGS = (
+    "公司",
+    "集团",
+    "厂",
+    "商行",
+    "事务所",
+    "合作社",
+    "研究院",
+    "研究所",
+    "银行",
+    "分行",
+    "支行",
+    "医院",
+    "学校",
+    "学院",
+    "大学",
+    "协会",
+    "中心",
+    "经营部",
+    "门市部",
+    "工作室",
+    "ltd",
+    "ltd.",
+    "limited",
+    "inc",
+    "inc.",
+    "llc",
+    "gmbh",
+    "corp",
+    "corp.",
+    "corporation",
+    "company",
+)
+
+
+def looks_like_company(name):
+    """Whether a name typed alone reads as an organisation's (北京华信科技有限公司,
+    Acme Ltd.), not a person's: what a quick create should make of it."""
+    text = _SPACES.sub(" ", fold(name or "")).strip().rstrip(")）")
+    return bool(text) and text.endswith(_ORGANISATION_ENDINGS)
+
+
 def name_key(name):
     """The name of a company as duplicates are found: width, spacing, case, brackets
     and the wording of the legal form do not count."""

@@ -23,8 +23,10 @@ from . import (
     test_customer_archive_visit,
     test_customer_archive_workflow,
     test_customer_classification,
+    test_every_form_saves,
     test_odoo_partner,
     test_res_partner,
+    test_web_client_saves,
     test_workflow_doors,
     test_zh_cn_translation,
 )

@@ -1,0 +1,108 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .test_web_client_saves import CLASSIFIED, WebClientSaveCase
+
+
+@tagged("post_install", "-at_install")
+class TestEveryFormSaves(WebClientSaveCase):
+    """Every form of the addon a person fills in saves as the web client saves it (every
+    field of the view with its default, invisible ones included), as the role that uses
+    it, on classified customers with active dossiers; then an edit sent back whole saves
+    too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the dossiers are active, as a company's are; visits and surveys need it
+        # sudo: set up as the keeper would have, without going through each transition
+        (cls.archive_own | cls.archive_other).sudo().write({"state": "active"})
+        cls.visitable = cls.archive_own
+
+    def assert_saves(self, model, user, values, edit, context=None):
+        """Created from its form by ``user`` and edited with the whole form sent back."""
+        record = self.web_create(model, user, values, context=context)
+        self.assertTrue(record.exists(), f"{model} created by {user.name}")
+        self.web_write(record, user, edit)
+        for fname, value in edit.items():
+            self.assertEqual(record[fname], value, f"{model}.{fname} saved by {user.name}")
+        return record
+
+    def test_keeper_forms(self):
+        """The keeper's forms: a storage place, a document with its valid-until date,
+        a dossier for a classified customer."""
+        location = self.assert_saves(
+            "customer.archive.location", self.officer, {"name": "一号档案柜"}, {"name": "一号柜"}
+        )
+        self.assert_saves(
+            "customer.archive.document",
+            self.officer,
+            {
+                "archive_id": self.archive_own.id,
+                "type_id": self.env.ref("customer_archive.document_type_bl").id,
+                "name": "营业执照副本",
+                "valid_until": "2030-06-30",
+            },
+            {"name": "营业执照正本"},
+        )
+        archive = self.assert_saves(
+            "customer.archive",
+            self.officer,
+            {"partner_id": self.partner_free.id, "location_id": location.id},
+            {"legal_representative": "何平"},
+        )
+        self.assertEqual(archive.partner_id.with_company(self.company).customer_grade, "a")
+
+    def test_salesperson_forms(self):
+        """The salesperson's forms: a loan of a dossier not hers, a visit of her own
+        customer, a risk signal."""
+        self.assert_saves(
+            "customer.archive.loan",
+            self.reader,
+            {"archive_id": self.archive_other.id, "purpose": "需查阅其营业执照和历年合同"},
+            {"purpose": "查阅营业执照"},
+        )
+        self.assert_saves(
+            "customer.archive.visit",
+            self.reader,
+            {"archive_id": self.visitable.id, "purpose": "了解新年度采购计划"},
+            {"purpose": "了解采购计划"},
+        )
+        self.assert_saves(
+            "customer.risk.signal",
+            self.reader,
+            {
+                "partner_id": self.partner_own.id,
+                "type_id": self.env.ref("customer_archive.risk_signal_type_lawsuit").id,
+            },
+            {"note": "法院传票"},
+        )
+
+    def test_manager_forms(self):
+        """The manager's forms: a visit plan for grade A, a satisfaction campaign, a
+        risk signal type, the classification policy of the company."""
+        self.assert_saves(
+            "customer.archive.visit.plan",
+            self.manager,
+            {"name": "重点客户年度回访", "purpose": "年度回访", "filter_grade": "a"},
+            {"name": "重点客户回访"},
+        )
+        self.assert_saves(
+            "customer.archive.survey.campaign",
+            self.manager,
+            {"archive_ids": [Command.set(self.visitable.ids)]},
+            {"name": "年度满意度调查"},
+        )
+        self.assert_saves(
+            "customer.risk.signal.type",
+            self.manager,
+            {"name": "法人失联"},
+            {"name": "法人长期失联"},
+        )
+        policy = self.env["customer.classification.policy"].create({"company_id": self.company.id})
+        self.web_write(policy, self.manager, {"grade_a_amount": 120000.0})
+        self.assertEqual(policy.grade_a_amount, 120000.0)
+        self.assertEqual(
+            self.partner_own.with_company(self.company).customer_grade,
+            CLASSIFIED["customer_grade"],
+        )
