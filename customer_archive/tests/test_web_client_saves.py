@@ -39,6 +39,8 @@ class WebClientSaveCase(CustomerArchiveRpcCase):
         partners.sudo().with_company(cls.company).with_context(
             customer_classification_store=True
         ).write(dict(CLASSIFIED, **values))
+        # the dossiers' copies, as the recompute keeps them in step
+        cls.env["customer.archive"]._sync_classification(cls.company, partners.ids)
 
     def web_write(self, record, user, values):
         """Save an edit as the harshest client would: every stored field of the form
