@@ -76,6 +76,8 @@ class CustomerArchive(models.Model):
     _description = "Customer Archive"
     _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
+    # a dossier is found by its number or by its customer's name (many2one fields)
+    _rec_names_search = ["name", "partner_id"]
     _check_company_auto = True
     # Readers log visits, contact reports and complaints on dossiers they may read.
     _mail_post_access = "read"
@@ -237,7 +239,7 @@ class CustomerArchive(models.Model):
         tracking=True,
     )
     cooperation_attitude = fields.Selection(
-        [("active", "Active"), ("neutral", "Neutral"), ("passive", "Passive")],
+        [("active", "Proactive"), ("neutral", "Neutral"), ("passive", "Passive")],
         tracking=True,
     )
     competitor_info = fields.Text(string="Competitors")

@@ -46,7 +46,7 @@ class CustomerArchiveCareOccasion(models.Model):
     _order = "date, id"
 
     key = fields.Char(required=True, readonly=True, index=True)
-    kind = fields.Selection(KINDS, required=True, readonly=True)
+    kind = fields.Selection(KINDS, string="Occasion", required=True, readonly=True)
     archive_id = fields.Many2one(
         "customer.archive", required=True, readonly=True, index=True, ondelete="cascade"
     )
@@ -64,12 +64,18 @@ class CustomerArchiveCareOccasion(models.Model):
         ("key_unique", "UNIQUE(key)", "This care occasion is already on record."),
     ]
 
-    @api.depends("kind", "person_id", "festival_id")
+    @api.depends("kind", "person_id", "festival_id", "archive_id.partner_id")
     def _compute_display_name(self):
+        """What and whom: "元旦 · 北京华信科技有限公司", "生日 · 陈建国(北京华信科技有限公司)".
+        A festival is one occasion per customer: the customer tells them apart."""
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for occasion in self:
-            who = occasion.festival_id.name or occasion.person_id.name or occasion.partner_id.name
-            occasion.display_name = f"{who or ''} · {kinds.get(occasion.kind, '')}"
+            what = occasion.festival_id.name or kinds.get(occasion.kind, "")
+            customer, person = occasion.partner_id, occasion.person_id
+            who = customer.name or ""
+            if person and person != customer:
+                who = f"{person.name}({who})" if who else person.name
+            occasion.display_name = " · ".join(filter(None, (what, who)))
 
     # ------------------------------------------------------------------ cron
     @api.model

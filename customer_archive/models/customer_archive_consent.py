@@ -37,7 +37,7 @@ class CustomerArchiveConsent(models.Model):
         required=True,
         help="The individual customer, or a key contact of the company customer.",
     )
-    purpose = fields.Selection(PURPOSES, required=True, default="share")
+    purpose = fields.Selection(PURPOSES, string="Consent Purpose", required=True, default="share")
     date = fields.Date(string="Given On", required=True, default=fields.Date.context_today)
     channel = fields.Selection(
         [

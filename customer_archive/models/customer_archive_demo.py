@@ -19,10 +19,12 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
 from stdnum.cn import uscc
 
 from odoo import Command, api, fields, models
 from odoo.tools.misc import file_open
+from odoo.tools.translate import code_translations
 
 _logger = logging.getLogger(__name__)
 
@@ -155,6 +157,42 @@ class CustomerArchiveDemo(models.AbstractModel):
             # data; the story quotes them, in Chinese
             self.env["ir.module.module"]._load_module_terms(["customer_archive"], [lang])
         self.with_context(lang=lang or self.env.lang)._create_story()
+
+    @api.model
+    def _demo_chinese_creation_notes(self, lang="zh_CN"):
+        """Word the creation notes of the demo records in Chinese: "客户档案 创建", not
+        "Customer Archive 创建". Called last by the demo data, as superuser.
+
+        Odoo loads data files without a language (``convert_file`` sets ``lang=None``), so
+        mail's note takes the model's English name, while its "%s created" falls back to
+        the user's language; the addon's own model names are translated only after its
+        demo data. Records created in Chinese (the web client, the story) read right."""
+        if not self.env["res.lang"]._lang_get(lang):
+            return
+        self.env["ir.module.module"]._load_module_terms(["customer_archive"], [lang])
+        created = code_translations.get_python_translations("mail", lang).get("%s created")
+        if not created or "%s" not in created:
+            return
+        Message = self.env["mail.message"]
+        notes = Message.search(
+            [
+                ("message_type", "=", "notification"),
+                ("model", "!=", False),
+                ("body", "like", created.replace("%s", "%")),
+            ]
+        )
+        IrModel = self.env["ir.model"]
+        for model in set(notes.mapped("model")):
+            record = IrModel._get(model)
+            english = record.with_context(lang="en_US").name
+            chinese = record.with_context(lang=lang).name
+            if not record or english == chinese:
+                continue
+            wrong = Markup("<p>%s</p>") % (created % english)
+            right = Markup("<p>%s</p>") % (created % chinese)
+            notes.filtered(lambda m, w=wrong, mo=model: m.model == mo and m.body == w).write(
+                {"body": right}
+            )
 
     def _create_story(self):
         started = time.monotonic()

@@ -21,6 +21,7 @@ class CustomerArchiveImportLine(models.Model):
             ("update", "Update"),
             ("create", "Creation"),
         ],
+        string="Result Type",
         required=True,
     )
     kind_sequence = fields.Integer(compute="_compute_kind_sequence", store=True)

@@ -22,6 +22,7 @@ class CustomerArchiveLocation(models.Model):
             ("shelf", "Shelf"),
             ("box", "Box"),
         ],
+        string="Location Type",
         required=True,
         default="cabinet",
     )

@@ -19,7 +19,7 @@ from .customer_archive_workflow_mixin import Transition, door_open
 LINK_DAYS_PARAM = "customer_archive.proposal_link_days"
 DEFAULT_LINK_DAYS = 14
 # what the proposer writes while the proposal is a draft, frozen afterwards
-DRAFT_FIELDS = {"note"}
+DRAFT_FIELDS = {"note", "origin"}
 REVIEW_ACTIVITY = "mail.mail_activity_data_todo"
 
 
@@ -60,6 +60,7 @@ class CustomerArchiveProposal(models.Model):
     )
     _workflow_stamped_fields = (
         "token_hash",
+        "link_token",
         "date_link_expiry",
         "date_link_sent",
         "date_submitted",
@@ -68,7 +69,7 @@ class CustomerArchiveProposal(models.Model):
         "decided_by_id",
         "date_decided",
     )
-    _workflow_locked_fields = ("name", "archive_id", "origin", "user_id")
+    _workflow_locked_fields = ("name", "archive_id", "user_id")
     _text_limits = {"note": 2000, "respondent_name": 100}
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
@@ -118,8 +119,16 @@ class CustomerArchiveProposal(models.Model):
     )
     line_ids = fields.One2many("customer.archive.proposal.line", "proposal_id", string="Changes")
     note = fields.Text(string="Remarks")
-    # the link's token is kept hashed: nobody reads it back, not even its sender
+    # the link's token: its hash finds the proposal; the token itself is shown, as the
+    # link, only to the proposer and the officers (form_url), while the link is valid
     token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    link_token = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    form_url = fields.Char(
+        string="Data Form Link",
+        compute="_compute_form_url",
+        help="The link to the customer's data form, to be sent another way than by mail. "
+        "Shown to the proposer and the archive officers while the link is valid.",
+    )
     date_link_expiry = fields.Datetime(string="Link Valid Until", readonly=True, copy=False)
     date_link_sent = fields.Datetime(string="Link Sent On", readonly=True, copy=False)
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
@@ -152,6 +161,23 @@ class CustomerArchiveProposal(models.Model):
                 proposal.line_ids.filtered(lambda line: line.state == "pending")
             )
 
+    @api.depends("state", "origin", "user_id", "date_link_expiry")
+    @api.depends_context("uid")
+    def _compute_form_url(self):
+        now = fields.Datetime.now()
+        for proposal in self:
+            valid = (
+                proposal.id
+                and proposal.state == "draft"
+                and proposal.origin == "portal"
+                and proposal.date_link_expiry
+                and proposal.date_link_expiry > now
+                and not proposal._rule_proposer_or_officer()
+            )
+            # sudo: the token is read for who may send the link, never returned otherwise
+            token = valid and proposal.sudo().link_token
+            proposal.form_url = token and proposal.get_base_url() + proposal._form_path(token)
+
     def _workflow_can_depends(self):
         return ["state", "user_id", "origin", "line_ids"]
 
@@ -183,9 +209,18 @@ class CustomerArchiveProposal(models.Model):
             )
 
     def write(self, vals):
+        origin_changed = False
         if not door_open(self._name) and vals.keys() & DRAFT_FIELDS:
-            self._check_draft_editable()
-        return super().write(vals)
+            if self._workflow_changed_fields(vals, DRAFT_FIELDS):
+                self._check_draft_editable()
+            origin_changed = bool(self._workflow_changed_fields(vals, {"origin"}))
+        result = super().write(vals)
+        if origin_changed:
+            # a link sent before the source changed stops working
+            self.sudo()._workflow_write(
+                {"token_hash": False, "link_token": False, "date_link_expiry": False}
+            )
+        return result
 
     def _check_draft_editable(self):
         """A proposal changes while it is a draft, and only by its proposer (or an
@@ -298,6 +333,7 @@ class CustomerArchiveProposal(models.Model):
         self.sudo()._workflow_write(
             {
                 "token_hash": hash_token(token),
+                "link_token": token,
                 "date_link_sent": now,
                 "date_link_expiry": now + timedelta(days=self._link_days()),
             }

@@ -61,6 +61,7 @@ class CustomerArchiveProposalLine(models.Model):
     )
     kind = fields.Selection(
         [("field", "Change of Data"), ("document", "Document to File")],
+        string="Type of Change",
         required=True,
         default="field",
     )

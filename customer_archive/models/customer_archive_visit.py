@@ -36,6 +36,8 @@ RECORD_FIELDS = {
 }
 # how far ahead a visit is planned or appointed: beyond, a typing mistake
 MAX_DAYS_AHEAD = 366
+# how far back a visit made without booking is recorded (booked afterwards, then done)
+MAX_DAYS_BACK = 30
 APPOINTMENT_HOURS = 1
 
 ACTIVITY_VISIT = "customer_archive.mail_activity_type_visit"
@@ -129,7 +131,9 @@ class CustomerArchiveVisit(models.Model):
         tracking=True,
         index=True,
     )
-    purpose = fields.Text(help="What the visit is for (回访目的) and what to prepare.")
+    purpose = fields.Text(
+        string="Visit Purpose", help="What the visit is for (回访目的) and what to prepare."
+    )
     state = fields.Selection(
         VISIT_STATES,
         default="planned",
@@ -182,7 +186,7 @@ class CustomerArchiveVisit(models.Model):
     )
 
     can_appoint = fields.Boolean(compute="_compute_workflow_can")
-    can_done = fields.Boolean(compute="_compute_workflow_can")
+    can_done = fields.Boolean(string="Can Complete", compute="_compute_workflow_can")
     can_review = fields.Boolean(compute="_compute_workflow_can")
     can_file = fields.Boolean(compute="_compute_workflow_can")
     can_cancel = fields.Boolean(compute="_compute_workflow_can")
@@ -335,10 +339,13 @@ class CustomerArchiveVisit(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        if self.date_appointment <= now:
+        if self.date_appointment < now - timedelta(days=MAX_DAYS_BACK):
             return UserError(
                 self.env._(
-                    "Visit %(visit)s: the appointment must be in the future.", visit=self.name
+                    "Visit %(visit)s: an appointment is at most %(days)s days in the past "
+                    "(a visit made without booking, recorded afterwards).",
+                    visit=self.name,
+                    days=MAX_DAYS_BACK,
                 )
             )
         if self.date_appointment > now + timedelta(days=MAX_DAYS_AHEAD):
@@ -353,6 +360,15 @@ class CustomerArchiveVisit(models.Model):
         if not (self.met_person or "").strip():
             return UserError(
                 self.env._("Visit %(visit)s: note whom you met first.", visit=self.name)
+            )
+        if self.date_appointment and self.date_appointment > fields.Datetime.now():
+            return UserError(
+                self.env._(
+                    "Visit %(visit)s is booked for %(date)s: record it as done once the "
+                    "meeting has taken place.",
+                    visit=self.name,
+                    date=format_datetime(self.env, self.date_appointment, tz=self.env.user.tz),
+                )
             )
         return False
 

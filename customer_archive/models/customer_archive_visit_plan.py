@@ -53,15 +53,17 @@ class CustomerArchiveVisitPlan(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     date_start = fields.Date(
-        string="From", required=True, default=fields.Date.context_today, tracking=True
+        string="Start Date", required=True, default=fields.Date.context_today, tracking=True
     )
     date_end = fields.Date(
-        string="To",
+        string="End Date",
         required=True,
         default=lambda self: fields.Date.context_today(self) + timedelta(days=30),
         tracking=True,
     )
-    purpose = fields.Text(required=True, help="回访目的: why these customers are visited.")
+    purpose = fields.Text(
+        string="Visit Purpose", required=True, help="回访目的: why these customers are visited."
+    )
     content = fields.Text(help="回访内容: what to ask, show and prepare.")
     state = fields.Selection(
         [("draft", "Draft"), ("open", "In Progress"), ("closed", "Closed")],
@@ -226,17 +228,30 @@ class CustomerArchiveVisitPlan(models.Model):
         )
         self.invalidate_recordset(["visit_ids"])
         Visit = self.env["customer.archive.visit"]
+        # a customer with a visit still to make (of another plan, a rule or by hand) is
+        # not visited twice: that visit serves the plan too
+        busy = Visit._archives_with_open_visit(self.archive_ids.ids)
         vals_list = []
         for plan in self:
             visited = set(plan.visit_ids.archive_id.ids)
-            vals_list += [
-                plan._prepare_visit_vals(archive)
-                for archive in plan.archive_ids
-                if archive.id not in visited
-            ]
+            todo = plan.archive_ids.filtered(lambda a, v=visited: a.id not in v)
+            skipped = todo.filtered(lambda a: a.id in busy)
+            vals_list += [plan._prepare_visit_vals(archive) for archive in todo - skipped]
+            plan._post_generate_result(len(todo - skipped), skipped)
         visits = Visit.create(vals_list)
         self._workflow_write({"state": "open"})
         return visits
+
+    def _post_generate_result(self, count, skipped):
+        """Say on the plan how many visits it made, and which customers it skipped."""
+        body = self.env._("%(count)s visit(s) planned.", count=count)
+        if skipped:
+            body += " " + self.env._(
+                "Skipped, as a visit to them is already planned or booked: %(customers)s.",
+                # sudo: the names of customers the plan already lists
+                customers=", ".join(skipped.sudo().mapped("partner_id.name")),
+            )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _prepare_visit_vals(self, archive):
         return {

@@ -21,6 +21,7 @@ from . import (
     test_customer_archive_ui,
     test_customer_archive_validation,
     test_customer_archive_visit,
+    test_customer_archive_words,
     test_customer_archive_workflow,
     test_customer_classification,
     test_every_form_saves,

@@ -109,6 +109,36 @@ class TestCareDates(CareMixin, CustomerArchiveCase):
         self.assertEqual(sorted(occasions.mapped("kind")), ["birthday", "festival", "relationship"])
         self.assertEqual(len(self.care_activities(self.archive_own)), 3)
 
+    def test_festival_listed_once_per_customer_by_name(self):
+        """The care calendar lists a festival once for each customer cared for, each
+        entry naming its customer (not two identical "元旦" without a customer)."""
+        self.env["customer.archive.consent"].create(
+            {
+                "archive_id": self.archive_other.id,
+                "partner_id": self.contact_other.id,
+                "purpose": "care",
+                "date": "2025-01-10",
+            }
+        )
+        festival = self.env["customer.archive.festival"].create(
+            {"name": "测试元旦", "date": "2026-12-01"}
+        )
+        with freeze_time(TODAY):
+            self.run_cron()
+            self.run_cron()
+        occasions = self.env[OCCASION].search(
+            [("festival_id", "=", festival.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(occasions.archive_id, self.archive_own | self.archive_other)
+        names = sorted(occasions.mapped("display_name"))
+        self.assertEqual(
+            names, sorted(f"测试元旦 · {p.name}" for p in (self.partner_own, self.partner_other))
+        )
+        birthday = self.env[OCCASION].search(
+            [("archive_id", "=", self.archive_own.id), ("kind", "=", "birthday")]
+        )
+        self.assertIn(f"刘海燕({self.partner_own.name})", birthday.display_name)
+
     def test_withdrawn_consent_drops_pending_occasion(self):
         """An occasion nobody was told of yet disappears when the consent is withdrawn."""
         with freeze_time("2026-11-10"):

@@ -1,3 +1,4 @@
+import ast
 import base64
 
 from odoo import Command
@@ -298,9 +299,65 @@ class TestCustomerArchiveProposal(ProposalCase):
             proposal | other,
         )
 
+    def test_reader_finds_his_dossier_by_customer_name(self):
+        """资料更新建议 › 新建: typing the customer's name (or the number) in 档案 finds the
+        reader's own dossier, and not another salesperson's."""
+        domain = ast.literal_eval(self.Proposal._fields["archive_id"].domain)
+        Archive = self.env["customer.archive"].with_user(self.reader)
+        for typed in ("浦江", self.archive_own.name):
+            with self.subTest(typed=typed):
+                found = [archive_id for archive_id, _name in Archive.name_search(typed, domain)]
+                self.assertEqual(found, self.archive_own.ids)
+        self.assertFalse(Archive.name_search("鹏城", domain))
+
+    def test_web_client_proposal_link_kept_and_source_editable_while_draft(self):
+        """Saved as the web client saves a new form, a data-form proposal sends its link
+        at once (the button shows before any save); the link stays on the form for the
+        proposer and the officers while it is valid, not for another reader; the source
+        changes while the proposal is a draft (an old link then stops working)."""
+        proposal = self.web_create(
+            "customer.archive.proposal",
+            self.reader,
+            {"archive_id": self.archive_own.id, "origin": "portal"},
+        )
+        new = self.Proposal.with_user(self.reader).onchange(
+            {"origin": "portal", "archive_id": self.archive_own.id},
+            ["origin"],
+            {"can_send_link": {}, "origin": {}, "archive_id": {}},
+        )
+        self.assertTrue(new["value"]["can_send_link"])
+        mine = proposal.with_user(self.reader)
+        self.assertFalse(mine.form_url)
+        url = mine.action_send_link()["params"]["message"]
+        self.assertEqual(mine.form_url, url)
+        self.assertEqual(proposal.with_user(self.officer).form_url, url)
+        # the keeper of the dossier may read the officer's proposal, not its link
+        kept = self.Proposal.with_user(self.officer).create(
+            {"archive_id": self.archive_kept.id, "origin": "portal"}
+        )
+        kept.action_send_link()
+        self.assertTrue(kept.form_url)
+        self.assertFalse(kept.with_user(self.reader).form_url)
+        token = url.rsplit("/", 1)[1]
+        mine.write({"origin": "salesperson"})
+        self.assertFalse(self.Proposal._portal_find(proposal.id, token)[0])
+        self.assertFalse(mine.form_url)
+        mine.write(
+            {
+                "line_ids": [
+                    Command.create({"kind": "field", "field_name": "fax", "new_value": "021-9"})
+                ]
+            }
+        )
+        mine.action_submit()
+        with self.assertRaises(UserError):
+            mine.write({"origin": "portal"})
+        self.assertEqual((proposal.state, proposal.origin), ("submitted", "salesperson"))
+
     def test_link_mailed_token_kept_hashed(self):
-        """Sending the form link mails the customer a single link and keeps only a hash
-        of its token, which no user reads back."""
+        """Sending the form link mails the customer a single link; the token is kept
+        for the form's link field and its hash for the look-up, neither readable by a
+        user's read."""
         self.partner_own.email = "caigou@pujiang.example"
         proposal = self.Proposal.with_user(self.reader).create(
             {"archive_id": self.archive_own.id, "origin": "portal"}
@@ -315,8 +372,9 @@ class TestCustomerArchiveProposal(ProposalCase):
         self.assertEqual(mail.recipient_ids, self.partner_own)
         self.assertNotEqual(proposal.sudo().token_hash, token)
         self.assertNotIn(token, "".join(proposal.message_ids.mapped("body")))
-        with self.assertRaises(AccessError):
-            proposal.with_user(self.officer).read(["token_hash"])
+        for fname in ("token_hash", "link_token"):
+            with self.assertRaises(AccessError):
+                proposal.with_user(self.officer).read([fname])
         self.assertEqual(self.Proposal._portal_find(proposal.id, token)[1], "open")
         proposal.action_send_link()  # a new link replaces the old one
         self.assertFalse(self.Proposal._portal_find(proposal.id, token)[0])

@@ -35,9 +35,10 @@ class VisitCase(CustomerArchiveCase):
         vals.update(values)
         return self.Visit.with_user(user).create(vals)
 
-    def _appointed(self, visit):
-        tomorrow = fields.Datetime.now() + timedelta(days=1)
-        visit.write({"date_appointment": tomorrow, "contact_id": self.contact_own.id})
+    def _appointed(self, visit, when=None):
+        """Book ``visit`` at ``when``; by default an hour ago (a visit just made)."""
+        when = when or fields.Datetime.now() - timedelta(hours=1)
+        visit.write({"date_appointment": when, "contact_id": self.contact_own.id})
         visit.action_appoint()
         return visit
 
@@ -77,7 +78,7 @@ class TestCustomerArchiveVisit(VisitCase):
             self.reader,
         )
 
-        self._appointed(visit)
+        self._appointed(visit, TOMORROW_10)
         self.assertEqual(visit.state, "appointed")
         event = visit.sudo().calendar_event_id
         self.assertEqual(event.user_id, self.reader)
@@ -88,7 +89,8 @@ class TestCustomerArchiveVisit(VisitCase):
         visit.write(
             {"met_person": "刘海燕", "complaints": "上批货晚到三天", "follow_up": "确认交货"}
         )
-        visit.action_done()
+        with freeze_time(TOMORROW_10 + timedelta(hours=2)):
+            visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.date_done)
         review = self._activities(visit, "customer_archive.mail_activity_type_visit_review")
@@ -127,11 +129,31 @@ class TestCustomerArchiveVisit(VisitCase):
         self.assertEqual((plan.state, plan.archive_ids), ("draft", self.archive_other))
 
     @freeze_time(NOW)
+    def test_web_client_books_a_new_visit_with_its_button(self):
+        """On a new visit 确认预约 shows as soon as a time and a contact are filled in,
+        before any save; the web client then saves the form and runs the button: one
+        click books the visit."""
+        values = {
+            "archive_id": self.archive_own.id,
+            "contact_id": self.contact_own.id,
+            "date_appointment": fields.Datetime.to_string(TOMORROW_10),
+        }
+        spec = {fname: {} for fname in (*values, "user_id", "state", "can_appoint")}
+        shown = self.Visit.with_user(self.reader).onchange(values, ["date_appointment"], spec)
+        self.assertTrue(shown["value"]["can_appoint"])
+        visit = self.web_create("customer.archive.visit", self.reader, values)
+        visit.with_user(self.reader).action_appoint()
+        self.assertEqual(visit.state, "appointed")
+        self.assertEqual(visit.sudo().calendar_event_id.start, TOMORROW_10)
+
+    @freeze_time(NOW)
     def test_each_step_refused_to_the_wrong_user(self):
         """Appoint and record: the visitor or an officer; review: a manager; file: an
         officer. Anybody else is refused and the visit does not move."""
         visit = self._visit()
-        visit.write({"date_appointment": TOMORROW_10, "contact_id": self.contact_own.id})
+        visit.write(
+            {"date_appointment": NOW - timedelta(hours=1), "contact_id": self.contact_own.id}
+        )
         with self.assertRaises(AccessError):
             visit.with_user(self.reader2).action_appoint()
         with self.assertRaises(AccessError):
@@ -165,20 +187,46 @@ class TestCustomerArchiveVisit(VisitCase):
 
     @freeze_time(NOW)
     def test_appointment_in_the_past_or_incomplete_refused(self):
-        """An appointment needs a contact and a date in the future, within a year."""
+        """An appointment needs a contact and a date within the coming year, or the
+        last 30 days (a visit recorded afterwards)."""
         visit = self._visit()
         with self.assertRaisesRegex(UserError, "contact person"):
             visit.action_appoint()
         visit.write(
-            {"contact_id": self.contact_own.id, "date_appointment": NOW - timedelta(hours=1)}
+            {"contact_id": self.contact_own.id, "date_appointment": NOW - timedelta(days=40)}
         )
-        with self.assertRaisesRegex(UserError, "future"):
+        with self.assertRaisesRegex(UserError, "in the past"):
             visit.action_appoint()
         visit.write({"date_appointment": NOW + timedelta(days=400)})
         with self.assertRaises(UserError):
             visit.action_appoint()
         self.assertEqual(visit.state, "planned")
         self.assertFalse(visit.sudo().calendar_event_id)
+
+    @freeze_time(NOW)
+    def test_visit_not_done_before_its_booked_time(self):
+        """A visit booked for tomorrow 10:00 is not recorded as done today (no button,
+        a clear refusal); once the meeting has taken place, it is."""
+        visit = self._appointed(self._visit(), TOMORROW_10)
+        visit.write({"met_person": "刘海燕"})
+        self.assertFalse(visit.can_done)
+        with self.assertRaisesRegex(UserError, "is booked for"):
+            visit.action_done()
+        self.assertEqual(visit.state, "appointed")
+        with freeze_time(TOMORROW_10 + timedelta(minutes=30)):
+            visit.invalidate_recordset(["can_done"])
+            self.assertTrue(visit.can_done)
+            visit.action_done()
+        self.assertEqual(visit.state, "done")
+
+    @freeze_time(NOW)
+    def test_visit_made_without_booking_recorded_afterwards(self):
+        """A visit made this morning without booking is booked at its time and recorded
+        as done at once, as a salesperson does back at the office."""
+        visit = self._appointed(self._visit(), NOW - timedelta(hours=3))
+        visit.write({"met_person": "刘海燕", "needs": "希望缩短交货周期"})
+        visit.action_done()
+        self.assertEqual(visit.state, "done")
 
     @freeze_time(NOW)
     def test_bad_input_refused(self):
@@ -320,6 +368,30 @@ class TestCustomerArchiveVisitPlan(VisitCase):
         plan.write({"archive_ids": [Command.link(self.archive_other.id)]})
         plan.action_generate()
         self.assertEqual(len(plan.visit_ids), 3)
+
+    @freeze_time(NOW)
+    def test_generate_skips_customers_with_an_open_visit(self):
+        """A customer already booked for a visit (by hand, or by another plan) gets no
+        second visit from a plan; the plan says whom it skipped."""
+        booked = self._appointed(self._visit(), TOMORROW_10)
+        plan = self.Plan.with_user(self.manager).create(
+            self._plan_vals(archive_ids=[Command.set((self.archive_own | self.archive_kept).ids)])
+        )
+        plan.action_generate()
+        self.assertEqual(plan.visit_ids.archive_id, self.archive_kept)
+        open_visits = self.Visit.search(
+            [("archive_id", "=", self.archive_own.id), ("state", "in", ("planned", "appointed"))]
+        )
+        self.assertEqual(open_visits, booked)
+        [result] = plan.message_ids.filtered(lambda m: "Skipped" in (m.body or ""))
+        self.assertIn(self.partner_own.name, result.body)
+        self.assertIn("1 visit(s) planned", result.body)
+        # a second plan for the same customers skips both: their visits are still open
+        plan2 = self.Plan.with_user(self.manager).create(
+            self._plan_vals(archive_ids=[Command.set((self.archive_own | self.archive_kept).ids)])
+        )
+        plan2.action_generate()
+        self.assertFalse(plan2.visit_ids)
 
     @freeze_time(NOW)
     def test_last_visit_filter(self):
