@@ -1036,6 +1036,27 @@ class CustomerArchive(models.Model):
     def _action_activate(self):
         self._workflow_write({"state": "active"})
 
+    def action_activate_drafts(self):
+        """启用 for the selected dossiers (the imported ones, together): the drafts among
+        them, each through the transition and guard of the button."""
+        drafts = self.filtered(lambda archive: archive.state == "draft")
+        if not drafts:
+            raise UserError(
+                self.env._(
+                    "None of the selected archives is a draft: there is nothing to activate."
+                )
+            )
+        drafts.action_activate()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s archives activated.", count=len(drafts)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_close(self):
         self._workflow_run("close")
         return True

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from . import customer_archive_credit_code as credit_code
 from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
+from .customer_archive_input import bind_attachments
 from .customer_archive_lang import chatter_lang
 from .customer_archive_workflow_mixin import Transition, open_door
 
@@ -59,7 +60,8 @@ class CustomerArchiveCorrection(models.Model):
         ),
     )
     _workflow_stamped_fields = ("checker_id", "date_checked", "approver_id", "date_decided")
-    _workflow_locked_fields = REQUEST_FIELDS
+    # the supporting documents are part of the request too; later ones go to the chatter
+    _workflow_locked_fields = (*REQUEST_FIELDS, "attachment_ids")
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     archive_id = fields.Many2one(
@@ -83,6 +85,15 @@ class CustomerArchiveCorrection(models.Model):
         default=lambda self: self.env.user,
     )
     reason = fields.Text(required=True, help="What is wrong, and where the right value comes from.")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "customer_archive_correction_attachment_rel",
+        "correction_id",
+        "attachment_id",
+        string="Supporting Documents",
+        help="The documents that show the right values (the new business licence, the "
+        "notice of change, ...). Later ones are attached in the chatter.",
+    )
     state = fields.Selection(
         [
             ("to_check", "To Check"),
@@ -185,6 +196,7 @@ class CustomerArchiveCorrection(models.Model):
                 vals["new_credit_code"] = credit_code.normalize(vals["new_credit_code"])
             vals["name"] = self._next_number("customer.archive.correction")
         requests = super().create(vals_list)
+        bind_attachments(requests)
         for request in requests:
             request._check_request()
         requests._post_request_note()

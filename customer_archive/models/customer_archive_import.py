@@ -91,8 +91,17 @@ class CustomerArchiveImport(models.Model):
     line_ids = fields.One2many(
         "customer.archive.import.line", "import_id", string="Results", readonly=True, copy=False
     )
+    archive_count = fields.Integer(string="Archives", compute="_compute_archive_count")
+    draft_archive_count = fields.Integer(string="Draft Archives", compute="_compute_archive_count")
     can_check = fields.Boolean(compute="_compute_workflow_can")
     can_import = fields.Boolean(compute="_compute_workflow_can")
+
+    @api.depends("line_ids.partner_id")
+    def _compute_archive_count(self):
+        for record in self:
+            archives = record._imported_archives()
+            record.archive_count = len(archives)
+            record.draft_archive_count = len(archives.filtered(lambda a: a.state == "draft"))
 
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -280,3 +289,30 @@ class CustomerArchiveImport(models.Model):
             "view_mode": "list,form",
             "domain": [("id", "in", partner_ids)],
         }
+
+    def _imported_archives(self):
+        """The dossiers (the user may read) of the customers this import names."""
+        self.ensure_one()
+        if self.state != "done":
+            return self.env["customer.archive"]
+        return self.env["customer.archive"].search(
+            [("partner_id", "in", self.line_ids.partner_id.ids)]
+        )
+
+    def action_open_archives(self):
+        """The dossiers of the imported customers, the drafts first shown."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Imported Archives"),
+            "res_model": "customer.archive",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self._imported_archives().ids)],
+            "context": {"search_default_draft": 1},
+        }
+
+    def action_activate_archives(self):
+        """启用 the imported dossiers still in draft, together (each through its own
+        transition and guard)."""
+        self.ensure_one()
+        return self._imported_archives().action_activate_drafts()

@@ -28,6 +28,7 @@ COLUMN_KEYS = [
     ("salesperson", "Salesperson"),
     ("keeper", "Archive Keeper"),
     ("confidentiality", "Confidentiality"),
+    ("location", "Storage Location"),
     ("comment", "Notes"),
 ]
 assert {key for key, _label in COLUMN_KEYS} == set(match.COLUMNS)

@@ -130,6 +130,21 @@ COLUMNS = {
         "selection",
         ("密级", "保密级别", "confidentiality"),
     ),
+    "location": (
+        "archive",
+        "location_id",
+        "location",
+        (
+            "存放位置",
+            "存放地点",
+            "档案位置",
+            "存放处",
+            "库位",
+            "location",
+            "storagelocation",
+            "storageplace",
+        ),
+    ),
     "comment": (
         "partner",
         "comment",
@@ -437,6 +452,12 @@ def selection_keys(env, key, field):
             keys[fold(value)] = value
             keys[fold(label)] = value
     return keys
+
+
+def location_key(name):
+    """A storage place as typed: width, case and the spacing around ``/`` do not count
+    (``档案室/柜A`` is ``档案室 / 柜A``)."""
+    return _SPACES.sub("", fold(name or ""))
 
 
 def state_key(name):

@@ -67,7 +67,13 @@ class ImportRun:
         self.seen_names = {}  # (name key, phone key) -> row
         self.seen_partners = {}  # partner id -> row
         self.is_manager = self.env.user.has_group(MANAGER)
-        self.cache = {"user": {}, "industry": None, "state": None, "selection": {}}
+        self.cache = {
+            "user": {},
+            "industry": None,
+            "state": None,
+            "location": None,
+            "selection": {},
+        }
         Partner, Archive = self.env["res.partner"], self.env["customer.archive"]
         self.targets = {"partner": Partner, "archive": Archive}
 
@@ -287,7 +293,7 @@ class ImportRun:
                 self.error(number, str(error), header, value)
                 failed = True
                 continue
-            if kind in ("user", "industry", "state"):
+            if kind in ("user", "industry", "state", "location"):
                 row["raw"][key] = (header, value, parsed)
             else:
                 row["vals"][where][fname] = parsed
@@ -356,6 +362,7 @@ class ImportRun:
             "user": lambda: match.as_text(value),
             "industry": lambda: match.as_text(value),
             "state": lambda: match.as_text(value),
+            "location": lambda: match.as_text(value),
             "code": lambda: self._parse_text(where, fname, match.as_code(value)),
         }
         parser = parsers.get(kind) or (lambda: self._parse_text(where, fname, match.as_text(value)))
@@ -406,7 +413,8 @@ class ImportRun:
 
     # ------------------------------------------------------------ look-ups
     def _resolve(self, rows):
-        """Users, industries and provinces by name, one query per kind and chunk."""
+        """Users, industries, provinces and storage places by name, one query per kind
+        and chunk (once per import for all but the users)."""
         self._load_users(self._wanted_users(rows))
         self._load_references()
         for row in rows:
@@ -415,6 +423,9 @@ class ImportRun:
                 found, message = self._look_up(key, text)
                 if found:
                     row["vals"][where][fname] = found
+                    if key == "location":
+                        # a dossier with a storage place has its paper file there
+                        row["vals"]["archive"]["has_paper_original"] = True
                 else:
                     self.error(row["row"], message, header, value)
                     row["failed"] = True
@@ -462,6 +473,23 @@ class ImportRun:
         for state in states:
             self.cache["state"][match.state_key(state.name)] = state.id
             self.cache["state"][match.fold(state.code)] = state.id
+        self.cache["location"] = self._location_keys()
+
+    def _location_keys(self):
+        """The storage places of the import's company by full location, and by name
+        where only one place has it (``"many"`` where several have)."""
+        locations = self.env["customer.archive.location"].search_fetch(
+            [("company_id", "in", [False, self.record.company_id.id])],
+            ["name", "complete_name"],
+        )
+        keys, by_name = {}, {}
+        for location in locations:
+            by_name.setdefault(match.location_key(location.name), []).append(location.id)
+        for name, ids in by_name.items():
+            keys[name] = ids[0] if len(ids) == 1 else "many"
+        for location in locations:
+            keys[match.location_key(location.complete_name)] = location.id
+        return keys
 
     def _look_up(self, key, text):
         """``(id, None)`` or ``(False, why)`` for the name ``text`` in column ``key``."""
@@ -475,6 +503,15 @@ class ImportRun:
         if kind == "industry":
             found = self.cache["industry"].get(match.fold(text))
             return found, _("No industry is called %(name)s.", name=text)
+        if kind == "location":
+            found = self.cache["location"].get(match.location_key(text))
+            if found == "many":
+                return False, _(
+                    "Several storage places are called %(name)s: give the full location "
+                    "(archive room / cabinet / shelf).",
+                    name=text,
+                )
+            return found, _("No storage place is called %(name)s.", name=text)
         found = self.cache["state"].get(match.state_key(text))
         return found, _("%(name)s is not a province of China.", name=text)
 

@@ -38,6 +38,18 @@ class CustomerArchiveLocation(models.Model):
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
     note = fields.Text()
+    archive_ids = fields.One2many(
+        "customer.archive",
+        "location_id",
+        string="Archives Kept Here",
+        readonly=True,
+        help="The paper files standing on this place itself.",
+    )
+    archive_count = fields.Integer(
+        string="Archives",
+        compute="_compute_archive_count",
+        help="The paper files on this place and on the places inside it.",
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -46,3 +58,23 @@ class CustomerArchiveLocation(models.Model):
                 location.complete_name = f"{location.parent_id.complete_name} / {location.name}"
             else:
                 location.complete_name = location.name
+
+    def _compute_archive_count(self):
+        Archive = self.env["customer.archive"]
+        for location in self:
+            location.archive_count = (
+                Archive.search_count([("location_id", "child_of", location.id)])
+                if location.id
+                else 0
+            )
+
+    def action_view_archives(self):
+        """The dossiers on this place and on the places inside it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.complete_name,
+            "res_model": "customer.archive",
+            "view_mode": "list,kanban,form",
+            "domain": [("location_id", "child_of", self.id)],
+        }

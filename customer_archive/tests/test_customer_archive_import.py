@@ -480,6 +480,104 @@ class TestCustomerArchiveImport(ImportCase):
 
 
 @tagged("post_install", "-at_install")
+class TestImportStorageAndActivation(ImportCase):
+    """What an officer does right after an import: the shelves, the activation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Location = cls.env["customer.archive.location"].with_company(cls.company)
+        cls.room = Location.create({"name": "一号档案室", "kind": "room"})
+        cls.cabinet_a = Location.create({"name": "A柜", "parent_id": cls.room.id})
+        cls.cabinet_b = Location.create({"name": "B柜", "parent_id": cls.room.id})
+        cls.shelf_a1 = Location.create(
+            {"name": "第1层", "kind": "shelf", "parent_id": cls.cabinet_a.id}
+        )
+        cls.shelf_b1 = Location.create(
+            {"name": "第1层", "kind": "shelf", "parent_id": cls.cabinet_b.id}
+        )
+
+    def test_storage_place_column_by_name_or_full_location(self):
+        """存放位置 takes a place by its own name or its full location (spacing around
+        / ignored); the dossier then keeps its paper original there."""
+        record = self.checked(
+            xlsx_file(
+                [
+                    ["客户名称", "存放位置"],
+                    ["甲位置有限公司", "A柜"],
+                    ["乙位置有限公司", "一号档案室/B柜/第1层"],
+                ]
+            )
+        )
+        self.assertEqual(record.error_count, 0, self.errors(record))
+        record.action_import()
+        first = self.partners("甲位置有限公司").customer_archive_ids
+        second = self.partners("乙位置有限公司").customer_archive_ids
+        self.assertEqual((first.location_id, first.has_paper_original), (self.cabinet_a, True))
+        self.assertEqual(second.location_id, self.shelf_b1)
+
+    def test_unknown_or_ambiguous_storage_place_is_a_row_error(self):
+        """An unknown place, or a name two shelves share, is an error of its row and
+        column in the dry run, and nothing is imported."""
+        record = self.checked(
+            xlsx_file(
+                [
+                    ["客户名称", "存放位置"],
+                    ["丙位置有限公司", "地下室"],
+                    ["丁位置有限公司", "第1层"],
+                ]
+            )
+        )
+        errors = self.errors(record)
+        self.assertEqual([error[:2] for error in errors], [(2, "存放位置"), (3, "存放位置")])
+        self.assertIn("地下室", errors[0][2])
+        self.assertIn("full location", errors[1][2])
+        with self.assertRaises(UserError):
+            record.action_import()
+        self.assertFalse(self.partners("丙位置有限公司", "丁位置有限公司"))
+
+    def test_imported_archives_are_activated_together(self):
+        """After an import, its archives button lists them and one button activates the
+        drafts, each through the dossier's transition (a reader may not)."""
+        record = self.checked(xlsx_file([["客户名称"], ["一号导入有限公司"], ["二号导入有限公司"]]))
+        record.action_import()
+        record.invalidate_recordset()
+        self.assertEqual((record.archive_count, record.draft_archive_count), (2, 2))
+        action = record.action_open_archives()
+        archives = self.env["customer.archive"].search(action["domain"])
+        self.assertEqual(archives.partner_id, self.partners("一号导入有限公司", "二号导入有限公司"))
+        self.assertEqual(set(archives.mapped("state")), {"draft"})
+        with self.assertRaises(AccessError):
+            archives.with_user(self.reader).action_activate_drafts()
+        result = record.with_user(self.officer).action_activate_archives()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(set(archives.mapped("state")), {"active"})
+        record.invalidate_recordset()
+        self.assertEqual(record.draft_archive_count, 0)
+
+    def test_activate_selection_skips_non_drafts_and_refuses_none(self):
+        """Activate on a list selection activates its drafts and leaves the others; a
+        selection without drafts is told there is nothing to do."""
+        draft = self.archive_kept
+        self.archive_own.action_activate()
+        selection = (draft | self.archive_own).with_user(self.officer)
+        selection.action_activate_drafts()
+        self.assertEqual((draft.state, self.archive_own.state), ("active", "active"))
+        with self.assertRaises(UserError):
+            selection.action_activate_drafts()
+
+    def test_result_line_dialog_shows_no_internal_field(self):
+        """A result line opened from the import shows its row, column, value, reason,
+        type and customer, not the internal sort key."""
+        views = (
+            self.env["customer.archive.import"].with_user(self.officer).get_views([(False, "form")])
+        )
+        line_fields = views["models"]["customer.archive.import.line"]["fields"]
+        self.assertNotIn("kind_sequence", line_fields)
+        self.assertIn("message", line_fields)
+
+
+@tagged("post_install", "-at_install")
 class TestCustomerArchiveImportRpc(ImportCase, CustomerArchiveRpcCase):
     def test_import_over_rpc_as_officer_refused_for_reader(self):
         """An integration imports without the browser: create, check, import; a reader
