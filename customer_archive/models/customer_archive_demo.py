@@ -23,8 +23,9 @@ from datetime import timedelta
 from stdnum.cn import uscc
 
 from odoo import Command, api, fields, models
-from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.tools.misc import file_open
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 _logger = logging.getLogger(__name__)
 

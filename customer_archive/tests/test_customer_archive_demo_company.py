@@ -37,9 +37,11 @@ class TestCustomerArchiveDemoCompany(CustomerArchiveRpcCase):
         """No 'Mitchell Admin' is a demo customer's salesperson: every salesperson of the
         demo story's customers, the administrator included, has a Chinese name."""
         self.assertEqual(self.env.ref("base.user_admin").name, "陈明")
-        customers = self.env["customer.archive"].search(
-            [("company_id", "=", self.demo_company.id)]
-        ).partner_id
+        customers = (
+            self.env["customer.archive"]
+            .search([("company_id", "=", self.demo_company.id)])
+            .partner_id
+        )
         salespeople = customers.user_id
         self.assertIn(self.env.ref("customer_archive.user_reader_demo"), salespeople)
         for name in salespeople.mapped("name"):
