@@ -94,6 +94,7 @@
         ],
     },
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/customer_archive_location_demo.xml",
         "demo/customer_archive_demo.xml",

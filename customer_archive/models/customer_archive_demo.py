@@ -12,6 +12,7 @@ Everything written is Chinese; the workflow steps are taken by the demo users
 through their actions, in Chinese when the language is installed.
 """
 
+import base64
 import csv
 import logging
 import random
@@ -25,6 +26,8 @@ from stdnum.cn import uscc
 from odoo import Command, api, fields, models
 from odoo.tools.misc import file_open
 from odoo.tools.translate import code_translations
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 _logger = logging.getLogger(__name__)
 
@@ -81,6 +84,24 @@ PROVINCES = {
     "NX": ("640104", "西北"),
     "XJ": ("650102", "西北"),
 }
+
+# The company the archive belongs to (Odoo's demo company, made a Chinese one).
+COMPANY = {
+    "name": "上海申和商贸有限公司",
+    "street": "漕溪北路 88 号",
+    "street2": "圣爱广场 12 楼",
+    "city": "徐汇区",
+    "zip": "200030",
+    "phone": "+86 21 6426 8800",
+    "email": "info@shenhe.example.com",
+    "website": "www.shenhe.example.com",
+    # 统一社会信用代码
+    "vat": "91310115730000000E",
+    "company_registry": "91310115730000000E",
+}
+COMPANY_LOGO = "customer_archive/demo/res_company_logo.png"
+# Odoo's demo company before the archive's demo makes it Chinese (base's demo names it).
+ODOO_DEMO_COMPANY = ("YourCompany", "My Company")
 
 # The hand-written demo customers: xml id → profile.
 KNOWN_CUSTOMERS = {
@@ -146,6 +167,44 @@ RISK_SIGNALS = [
 class CustomerArchiveDemo(models.AbstractModel):
     _name = "customer.archive.demo"
     _description = "Customer Archive Demo Story"
+
+    @api.model
+    def _demo_company(self):
+        """Make Odoo's demo company the Chinese company of the demo: its name, address,
+        phone, credit code and logo, and the yuan as its currency; called first by the
+        demo data (``demo/res_company_demo.xml``), as superuser. A company a database
+        was created with (its name typed in the database manager) is left as it is.
+
+        Odoo refuses a new currency on a company with journal items, and the accounting
+        demo posted American ones, in dollars, on this company: they are removed first,
+        as ``account.chart.template._load`` removes a demo company's entries when its
+        chart of accounts is replaced. The chart, journals and taxes stay; the story
+        posts the company's own invoices, in yuan."""
+        company = self.env.ref("base.main_company")
+        if company.name not in ODOO_DEMO_COMPANY or not self.env.ref("base.module_account").demo:
+            return
+        cny, old_currency = self.env.ref("base.CNY"), company.currency_id
+        if old_currency != cny:
+            domain = [("company_id", "child_of", company.id)]
+            for model in ("account.payment", "account.bank.statement", "account.move"):
+                self.env[model].with_context(
+                    active_test=False, **{MODULE_UNINSTALL_FLAG: True}
+                ).search(domain).unlink()
+        cny.active = True
+        # the default price list follows (product leaves it in the old currency)
+        self.env["product.pricelist"].with_context(active_test=False).search(
+            [("currency_id", "=", old_currency.id), ("company_id", "in", [False, company.id])]
+        ).currency_id = cny
+        with file_open(COMPANY_LOGO, "rb") as logo:
+            company.write(
+                {
+                    **COMPANY,
+                    "currency_id": cny.id,
+                    "state_id": self.env.ref("base.state_cn_SH").id,
+                    "country_id": self.env.ref("base.cn").id,
+                    "logo": base64.b64encode(logo.read()),
+                }
+            )
 
     @api.model
     def _generate_story(self):

@@ -3,6 +3,7 @@ from . import (
     test_customer_archive_access,
     test_customer_archive_care,
     test_customer_archive_correction,
+    test_customer_archive_demo_company,
     test_customer_archive_destruction,
     test_customer_archive_duplicate,
     test_customer_archive_handover,
