@@ -466,7 +466,7 @@ class CustomerArchiveLoan(models.Model):
         return True
 
     def _check_return_condition(self, condition, note):
-        if note is not None and not isinstance(note, str):
+        if note and not isinstance(note, str):
             raise UserError(self.env._("The condition on return is a text."))
         states = dict(self._fields["return_state"]._description_selection(self.env))
         if condition not in states:
