@@ -51,6 +51,7 @@
         "wizards/customer_classification_override_views.xml",
         "views/res_partner_classification_views.xml",
         "views/customer_archive_loan_views.xml",
+        "wizards/customer_archive_loan_return_views.xml",
         "report/customer_archive_loan_reports.xml",
         "report/customer_archive_loan_templates.xml",
         "views/customer_archive_handover_views.xml",

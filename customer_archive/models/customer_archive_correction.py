@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from . import customer_archive_credit_code as credit_code
 from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
 from .customer_archive_input import bind_attachments
-from .customer_archive_lang import chatter_lang
+from .customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, open_door
 
 # what a correction request can change: request field suffix -> (model, field)
@@ -24,6 +24,8 @@ REQUEST_FIELDS = (
     "reason",
     *(f"{prefix}_{key}" for key in CORRECTABLE for prefix in ("old", "new")),
 )
+CHECK_ACTIVITY = "customer_archive.mail_activity_type_correction_check"
+APPROVE_ACTIVITY = "customer_archive.mail_activity_type_correction_approve"
 
 
 class CustomerArchiveCorrection(models.Model):
@@ -200,6 +202,18 @@ class CustomerArchiveCorrection(models.Model):
         for request in requests:
             request._check_request()
         requests._post_request_note()
+        for request in requests:
+            request._schedule_activities(
+                CHECK_ACTIVITY,
+                request._workflow_users(
+                    OFFICER, request.company_id, exclude=request.user_id, above=MANAGER
+                ),
+                lambda env, request=request: env._(
+                    "Check correction %(request)s of %(archive)s",
+                    request=request.name,
+                    archive=request.partner_id.name,
+                ),
+            )
         return requests
 
     def _check_request(self):
@@ -211,6 +225,18 @@ class CustomerArchiveCorrection(models.Model):
         credit_code.validate(self.env, self.new_credit_code)
         if not (self.new_partner_name or "").strip():
             raise ValidationError(self.env._("The customer name cannot be empty."))
+
+    def _schedule_activities(self, activity_xmlid, users, summary):
+        """An activity for each of ``users``, its summary ``summary(env)`` in his language."""
+        for user in users:
+            # sudo: the requester (a reader) asks the officers, the checker the managers
+            in_lang = for_user(self.sudo(), user)
+            in_lang.activity_schedule(activity_xmlid, summary=summary(in_lang.env), user_id=user.id)
+
+    def _close_activities(self, activity_xmlids):
+        """Mark the activities done, the note in the request's chatter language."""
+        for requests in by_chatter_lang(self.sudo()):
+            requests.activity_feedback(activity_xmlids)
 
     def _post_request_note(self):
         for request in self:
@@ -279,7 +305,19 @@ class CustomerArchiveCorrection(models.Model):
         self._workflow_write(
             {"state": "checked", "checker_id": self.env.uid, "date_checked": fields.Datetime.now()}
         )
+        self._close_activities([CHECK_ACTIVITY])
         for request in self:
+            request._schedule_activities(
+                APPROVE_ACTIVITY,
+                request._workflow_users(
+                    MANAGER, request.company_id, exclude=request.user_id | request.checker_id
+                ),
+                lambda env, request=request: env._(
+                    "Approve correction %(request)s of %(archive)s",
+                    request=request.name,
+                    archive=request.partner_id.name,
+                ),
+            )
             archive = request.archive_id
             archive = archive.with_context(lang=chatter_lang(archive))
             archive.message_post(
@@ -330,6 +368,7 @@ class CustomerArchiveCorrection(models.Model):
                 "date_decided": fields.Datetime.now(),
             }
         )
+        self._close_activities([APPROVE_ACTIVITY])
 
     def action_reject(self):
         self._workflow_run("reject")
@@ -343,6 +382,7 @@ class CustomerArchiveCorrection(models.Model):
                 "date_decided": fields.Datetime.now(),
             }
         )
+        self._close_activities([CHECK_ACTIVITY, APPROVE_ACTIVITY])
         for request in self:
             archive = request.archive_id
             archive = archive.with_context(lang=chatter_lang(archive))
@@ -361,3 +401,5 @@ class CustomerArchiveCorrection(models.Model):
 
     def _action_cancel(self):
         self._workflow_write({"state": "cancelled"})
+        # sudo: the requester withdraws the request the officers and managers were asked on
+        self.sudo().activity_unlink([CHECK_ACTIVITY, APPROVE_ACTIVITY])

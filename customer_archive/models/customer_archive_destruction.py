@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .customer_archive import MANAGER, OFFICER
-from .customer_archive_lang import chatter_lang, for_user
+from .customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 LOAN_MODEL = "customer.archive.loan"
@@ -12,6 +12,8 @@ LOAN_MODEL = "customer.archive.loan"
 LOAN_HOLDING_STATES = ("approved", "out")
 # registers whose lines still wait for destruction
 OPEN_STATES = ("draft", "to_approve", "approved")
+APPROVE_ACTIVITY = "customer_archive.mail_activity_type_destruction_approve"
+DONE_ACTIVITY = "customer_archive.mail_activity_type_destruction_done"
 
 
 class CustomerArchiveDestruction(models.Model):
@@ -224,7 +226,7 @@ class CustomerArchiveDestruction(models.Model):
         for register in self:
             for member in register.panel_ids:
                 for_user(register, member).activity_schedule(
-                    "mail.mail_activity_data_todo",
+                    APPROVE_ACTIVITY,
                     summary=for_user(register, member).env._(
                         "Approve destruction register %(register)s", register=register.name
                     ),
@@ -248,9 +250,31 @@ class CustomerArchiveDestruction(models.Model):
             register._workflow_write(vals)
             # the "done" note in the register's chatter language
             lang = chatter_lang(register)
-            register.activity_ids.filtered(lambda a: a.user_id == user).with_context(
-                lang=lang
-            ).action_feedback(feedback=register.with_context(lang=lang).env._("Approved."))
+            register.activity_ids.filtered(
+                lambda a, u=user: (
+                    a.user_id == u and a.activity_type_id == self.env.ref(APPROVE_ACTIVITY)
+                )
+            ).with_context(lang=lang).action_feedback(
+                feedback=register.with_context(lang=lang).env._("Approved.")
+            )
+            if register.state == "approved":
+                register._schedule_destruction()
+
+    def _schedule_destruction(self):
+        """The approved register goes back to its preparer, who carries out the
+        destruction."""
+        preparer = self.user_id
+        if not preparer or preparer.share:
+            return
+        in_lang = for_user(self, preparer)
+        # sudo: the last panel member asks the preparer to act on the register
+        in_lang.sudo().activity_schedule(
+            DONE_ACTIVITY,
+            summary=in_lang.env._(
+                "Destroy the files of approved register %(register)s", register=self.name
+            ),
+            user_id=preparer.id,
+        )
 
     def action_done(self):
         """Destroy what the approved register lists and close it for good."""
@@ -271,6 +295,8 @@ class CustomerArchiveDestruction(models.Model):
         self._workflow_write(
             {"state": "done", "done_user_id": self.env.uid, "date_done": fields.Datetime.now()}
         )
+        for registers in by_chatter_lang(self):
+            registers.activity_feedback([DONE_ACTIVITY])
 
     def action_draft(self):
         self._workflow_run("draft")
@@ -285,7 +311,7 @@ class CustomerArchiveDestruction(models.Model):
                 "date_approved": False,
             }
         )
-        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self.activity_unlink([APPROVE_ACTIVITY, DONE_ACTIVITY])
 
     def action_cancel(self):
         self._workflow_run("cancel")
@@ -293,7 +319,7 @@ class CustomerArchiveDestruction(models.Model):
 
     def _action_cancel(self):
         self._workflow_write({"state": "cancelled"})
-        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self.activity_unlink([APPROVE_ACTIVITY, DONE_ACTIVITY])
 
     @api.model
     def _cron_propose_destruction(self):

@@ -13,6 +13,8 @@ from .customer_archive_workflow_mixin import Transition, door_open
 MAX_DAYS_PARAM = "customer_archive.loan_max_days"
 DEFAULT_MAX_DAYS = 30
 REMIND_DAYS_BEFORE_DUE = 2
+DUE_ACTIVITY = "customer_archive.mail_activity_type_loan_due"
+OVERDUE_ACTIVITY = "customer_archive.mail_activity_type_loan_overdue"
 
 # states in which the loan holds its documents (or the paper file)
 HOLDING_STATES = ("approved", "out")
@@ -67,7 +69,13 @@ class CustomerArchiveLoan(models.Model):
         ),
         Transition("reset", ("rejected", "cancelled"), "draft", READER, ("_rule_own_or_officer",)),
     )
-    _workflow_stamped_fields = ("approver_id", "officer_id", "date_out", "date_returned")
+    _workflow_stamped_fields = (
+        "approver_id",
+        "officer_id",
+        "date_out",
+        "date_returned",
+        "return_state",
+    )
     _workflow_locked_fields = ("name",)
 
     name = fields.Char(string="Number", readonly=True, copy=False, default="/")
@@ -116,15 +124,24 @@ class CustomerArchiveLoan(models.Model):
     scope = fields.Selection(
         [("summary", "Summary"), ("full", "Full Archive")],
         required=True,
-        default="summary",
+        default="full",
         tracking=True,
-        help="Summary: company name, contact names and titles only. "
-        "Full: the whole archive, readable by the borrower while the loan is out.",
+        help="Full: the borrower reads the archive and its documents (or only the documents "
+        "named) from hand-out until the loan is returned or due. "
+        "Summary: only the company name and its contacts' names and titles, shown on the "
+        "loan; the archive itself stays closed to him.",
     )
     date_start = fields.Date(
         string="From", required=True, default=fields.Date.context_today, tracking=True
     )
-    date_due = fields.Date(string="Due Date", required=True, tracking=True, index=True)
+    date_due = fields.Date(
+        string="Due Date",
+        required=True,
+        tracking=True,
+        index=True,
+        default=lambda self: self._default_date_due(),
+        help="At most the longest loan period of the settings after the start.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -148,6 +165,18 @@ class CustomerArchiveLoan(models.Model):
     )
     date_out = fields.Datetime(string="Handed Out On", copy=False, readonly=True)
     date_returned = fields.Datetime(string="Returned On", copy=False, readonly=True)
+    return_state = fields.Selection(
+        [
+            ("complete", "Complete"),
+            ("missing", "Pages Missing"),
+            ("damaged", "Damaged"),
+        ],
+        string="File Condition",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The state of the file when it came back, recorded by the archive keeper on check-in.",
+    )
     return_condition = fields.Text(string="Condition on Return", copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     summary = fields.Text(compute="_compute_summary")
@@ -191,6 +220,21 @@ class CustomerArchiveLoan(models.Model):
 
     def _workflow_can_depends(self):
         return ["state", "user_id", "archive_id.confidentiality", "archive_id.state"]
+
+    @api.model
+    def _default_date_due(self):
+        """The longest loan period of the settings from today, the default start."""
+        return fields.Date.context_today(self) + timedelta(days=self._max_days())
+
+    @api.onchange("date_start")
+    def _onchange_date_start(self):
+        """A start moved past the due date, or too far before it, moves the due date with
+        it to the longest period."""
+        if not self.date_start:
+            return
+        latest = self.date_start + timedelta(days=self._max_days())
+        if not self.date_due or self.date_due < self.date_start or self.date_due > latest:
+            self.date_due = latest
 
     @api.constrains("date_start", "date_due")
     def _check_dates(self):
@@ -306,10 +350,10 @@ class CustomerArchiveLoan(models.Model):
             raise UserError(self.env._("Only draft loans can be changed."))
         if "user_id" in changed:
             self._check_borrower_right(vals["user_id"])
-        if "return_condition" in vals:
+        if self._workflow_changed_fields(vals, {"return_condition"}):
             if not self.env.user.has_group(OFFICER):
                 raise AccessError(self.env._("Only an archive officer hands out and checks in."))
-            if any(loan.state not in ("out", "returned") for loan in self):
+            if any(loan.state != "out" for loan in self):
                 raise UserError(self.env._("The condition is noted when the file comes back."))
 
     # ------------------------------------------------------------ workflow
@@ -358,7 +402,7 @@ class CustomerArchiveLoan(models.Model):
         for loan in self:
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_approval",
-                loan._default_approver(),
+                loan._approvers(),
                 lambda env, loan=loan: env._("Approve loan %(loan)s", loan=loan.name),
             )
         self._note_on_archive(lambda env: env._("Loan requested"))
@@ -374,7 +418,7 @@ class CustomerArchiveLoan(models.Model):
         for loan in self:
             loan._schedule_activity(
                 "customer_archive.mail_activity_type_loan_handout",
-                loan.archive_id.sudo().user_id,
+                loan._keepers(),
                 lambda env, loan=loan: env._("Hand out loan %(loan)s", loan=loan.name),
             )
         self._note_on_archive(lambda env: env._("Loan approved"))
@@ -402,12 +446,55 @@ class CustomerArchiveLoan(models.Model):
         for loan in self:
             Log._log(loan.archive_id, "loan", user=loan.user_id)
 
-    def action_return(self):
-        self._workflow_run("return")
+    def action_open_return(self):
+        """Check In: the keeper says in what state the file came back (a dialog)."""
+        self._workflow_check("return")
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Check In %(loan)s", loan=self.name),
+            "res_model": "customer.archive.loan.return",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_loan_id": self.id},
+        }
+
+    def action_return(self, condition="complete", note=None):
+        """Check the file in, in state ``condition`` (complete, missing or damaged) with
+        ``note``; a file not complete needs a note and is reported to the manager."""
+        self._workflow_run("return", condition, note)
         return True
 
-    def _action_return(self):
-        self._workflow_write({"state": "returned", "date_returned": fields.Datetime.now()})
+    def _check_return_condition(self, condition, note):
+        if note and not isinstance(note, str):
+            raise UserError(self.env._("The condition on return is a text."))
+        states = dict(self._fields["return_state"]._description_selection(self.env))
+        if condition not in states:
+            raise UserError(
+                self.env._(
+                    "Say whether the file came back %(states)s.", states=" / ".join(states.values())
+                )
+            )
+        if condition != "complete" and any(
+            not (note or loan.return_condition or "").strip() for loan in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The file came back %(state)s: note what is missing or damaged.",
+                    state=states[condition],
+                )
+            )
+
+    def _action_return(self, condition="complete", note=None):
+        self._check_return_condition(condition, note)
+        vals = {
+            "state": "returned",
+            "date_returned": fields.Datetime.now(),
+            "return_state": condition,
+        }
+        if note and note.strip():
+            vals["return_condition"] = note.strip()
+        self._workflow_write(vals)
         self._release_documents()
         self.activity_unlink(
             [
@@ -416,6 +503,35 @@ class CustomerArchiveLoan(models.Model):
             ]
         )
         self._note_on_archive(lambda env: env._("Returned"))
+        if condition != "complete":
+            self._report_damage()
+
+    def _report_damage(self):
+        """A file back incomplete or damaged: its manager is asked to decide what follows."""
+        for loan in self:
+            approver = loan.approver_id
+            managers = (
+                approver
+                if approver and approver.has_group(MANAGER)
+                else loan._workflow_users(MANAGER, loan.company_id)
+            )
+            loan._schedule_activity(
+                "customer_archive.mail_activity_type_loan_damaged",
+                managers,
+                lambda env, loan=loan: env._(
+                    "Loan %(loan)s came back %(state)s: %(note)s",
+                    loan=loan.name,
+                    state=dict(loan._fields["return_state"]._description_selection(env))[
+                        loan.return_state
+                    ],
+                    note=loan.return_condition,
+                ),
+            )
+
+    def action_open_archive(self):
+        """The borrower of a full loan that is out opens the archive he borrowed."""
+        self.ensure_one()
+        return self.archive_id.get_formview_action()
 
     def action_cancel(self):
         self._workflow_run("cancel")
@@ -439,34 +555,32 @@ class CustomerArchiveLoan(models.Model):
     def _action_reset(self):
         self._workflow_write({"state": "draft", "approver_id": False})
 
-    def _default_approver(self):
-        """Who is asked to approve: the keeper for a normal archive, a manager for a
-        confidential one; never the borrower."""
-        archive = self.archive_id.sudo()
-        if archive.confidentiality != "confidential" and archive.user_id not in (
-            self.user_id,
-            self.env["res.users"],
-        ):
-            return archive.user_id
-        managers = (
-            self.env.ref(MANAGER)
-            .sudo()
-            .users.filtered(
-                lambda u: not u.share and u != self.user_id and self.company_id in u.company_ids
-            )
-        )
-        return managers[:1]
+    def _approvers(self):
+        """Who is asked to approve: the archive managers of the company, never the
+        borrower (the keeper hands the file out; a manager decides)."""
+        return self._workflow_users(MANAGER, self.company_id, exclude=self.user_id)
 
-    def _schedule_activity(self, activity_xmlid, user, summary, date_deadline=None):
-        """Schedule an activity for ``user``, its summary ``summary(env)`` written in his
-        language."""
-        if not user:
-            return
-        # sudo: the borrower schedules the approver's activity on his own loan.
-        loan = for_user(self.sudo(), user)
-        loan.activity_schedule(
-            activity_xmlid, date_deadline=date_deadline, summary=summary(loan.env), user_id=user.id
-        )
+    def _keepers(self):
+        """Who hands the file out and takes it back: the archive's keeper when he is an
+        archive officer, else who handed it out, else the company's officers."""
+        # sudo: the keeper of the archive is named whoever takes the step
+        keeper = self.archive_id.sudo().user_id
+        if keeper and not keeper.share and keeper.has_group(OFFICER):
+            return keeper
+        return self.officer_id or self._workflow_users(OFFICER, self.company_id, above=MANAGER)
+
+    def _schedule_activity(self, activity_xmlid, users, summary, date_deadline=None):
+        """Schedule an activity for each of ``users``, its summary ``summary(env)``
+        written in his language."""
+        for user in users:
+            # sudo: the borrower schedules the approver's activity on his own loan.
+            loan = for_user(self.sudo(), user)
+            loan.activity_schedule(
+                activity_xmlid,
+                date_deadline=date_deadline,
+                summary=summary(loan.env),
+                user_id=user.id,
+            )
 
     def _feedback_activities(self, activity_xmlids):
         """Mark the activities done; the "… done" note in the chatter's language."""
@@ -536,10 +650,11 @@ class CustomerArchiveLoan(models.Model):
 
     @api.model
     def _cron_remind_loans(self):
-        """Remind borrowers two days before the due date; escalate overdue loans to the
-        managers. Each reminder is scheduled once: an open one is not repeated. All are
-        created in one batch, without an assignment email each (they wait in the
-        assignee's activities, as the purchase reminders do)."""
+        """Remind borrowers two days before the due date; an overdue loan is the keeper's
+        and the borrower's to settle: both are told. Each reminder is scheduled once per
+        person: an open one is not repeated. All are created in one batch, without an
+        assignment email each (they wait in the assignee's activities, as the purchase
+        reminders do)."""
         today = fields.Date.context_today(self)
         due_soon = self.search(
             [
@@ -548,23 +663,25 @@ class CustomerArchiveLoan(models.Model):
                 ("date_due", "<=", today + timedelta(days=REMIND_DAYS_BEFORE_DUE)),
             ]
         )
+        reminded = due_soon._open_activities(DUE_ACTIVITY)
         values = [
             loan._activity_values(
-                "customer_archive.mail_activity_type_loan_due",
+                DUE_ACTIVITY,
                 loan.user_id,
                 lambda env, loan=loan: env._(
                     "Return loan %(loan)s by %(date)s", loan=loan.name, date=loan.date_due
                 ),
                 date_deadline=loan.date_due,
             )
-            for loan in due_soon._without_activity("customer_archive.mail_activity_type_loan_due")
+            for loan in due_soon
+            if (loan.id, loan.user_id.id) not in reminded
         ]
         overdue = self.search([("is_overdue", "=", True)])
-        managers = self.env.ref(MANAGER).sudo().users.filtered(lambda u: not u.share)
+        busy = overdue._open_activities(OVERDUE_ACTIVITY)
         values += [
             loan._activity_values(
-                "customer_archive.mail_activity_type_loan_overdue",
-                manager,
+                OVERDUE_ACTIVITY,
+                user,
                 lambda env, loan=loan: env._(
                     "Loan %(loan)s to %(borrower)s is overdue since %(date)s",
                     loan=loan.name,
@@ -572,11 +689,9 @@ class CustomerArchiveLoan(models.Model):
                     date=loan.date_due,
                 ),
             )
-            for loan in overdue._without_activity(
-                "customer_archive.mail_activity_type_loan_overdue"
-            )
-            for manager in managers
-            if loan.company_id in manager.company_ids
+            for loan in overdue
+            for user in loan._keepers() | loan.user_id
+            if (loan.id, user.id) not in busy
         ]
         # sudo: the cron's reminders are the loans' own records
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
@@ -601,9 +716,11 @@ class CustomerArchiveLoan(models.Model):
             "automated": True,  # as activity_schedule: ended by the loan's own steps
         }
 
-    def _without_activity(self, activity_xmlid):
-        """The loans that have no open activity of that type yet (one query)."""
+    def _open_activities(self, activity_xmlid):
+        """``(loan id, user id)`` of the open activities of that type on the loans (one
+        query)."""
         activity_type = self.env.ref(activity_xmlid)
+        # sudo: the cron looks at every reminder, whoever it was given to
         busy = (
             self.env["mail.activity"]
             .sudo()
@@ -613,11 +730,10 @@ class CustomerArchiveLoan(models.Model):
                     ("res_id", "in", self.ids),
                     ("activity_type_id", "=", activity_type.id),
                 ],
-                ["res_id"],
+                ["res_id", "user_id"],
             )
         )
-        busy_ids = {res_id for (res_id,) in busy}
-        return self.filtered(lambda loan: loan.id not in busy_ids)
+        return {(res_id, user.id) for res_id, user in busy}
 
     @api.model
     def _action_open_loans(self):

@@ -212,6 +212,25 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
         return super().write(vals)
 
     @api.model
+    def _workflow_users(self, group_xmlid, company, exclude=None, above=None):
+        """Who does the work of group ``group_xmlid`` in ``company`` and is asked to act:
+        its internal users in the company but ``exclude``; of them, those not in the role
+        above (group ``above``) nor administrators, unless nobody else is left."""
+        # sudo: who holds a role is looked up whoever takes the step that asks him
+        users = (
+            self.env.ref(group_xmlid)
+            .sudo()
+            .users.filtered(lambda user: not user.share and company in user.company_ids)
+        )
+        users -= exclude or self.env["res.users"]
+        narrow = users.filtered(
+            lambda user: (
+                not user.has_group("base.group_system") and not (above and user.has_group(above))
+            )
+        )
+        return narrow or users
+
+    @api.model
     def _next_number(self, code, sequence_date=None, company=None):
         return next_number(self.env, code, sequence_date=sequence_date, company=company)
 

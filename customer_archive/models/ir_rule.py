@@ -36,13 +36,17 @@ class IrRule(models.Model):
         user = self.env.user
         _logger.info("Access to customer archives %r refused to uid %s", records.ids[:6], user.id)
         env = self.with_context(lang=user.lang).env
-        if user.has_group(READER):
+        loan_message = user.has_group(READER) and self._customer_archive_loan_refusal(env, records)
+        if loan_message:
+            message = loan_message
+        elif user.has_group(READER):
             message = env._(
                 "You may not read this customer archive: it belongs to another salesperson's "
                 "customer, or it is kept confidential.\n\n"
                 "To consult it, request a loan: open the customer's form and click "
-                '"Request Loan"; once approved and handed out by the archive keeper, you '
-                "can read it until the loan is returned or due."
+                '"Request Loan" for the full archive; once an archive manager approves it '
+                "and the archive keeper hands it out, you can read it until the loan is "
+                "returned or due."
             )
         else:
             message = env._(
@@ -50,3 +54,49 @@ class IrRule(models.Model):
                 "customer archive."
             )
         return AccessError(message)
+
+    @api.model
+    def _customer_archive_loan_refusal(self, env, archives):
+        """Why the reader's own loan of one of ``archives`` does not open it, if he has
+        one: summary-only, not handed out yet, or overdue; ``False`` otherwise."""
+        Loan = env["customer.archive.loan"]
+        loans = Loan.search(
+            [
+                ("user_id", "=", env.uid),
+                ("archive_id", "in", archives.ids),
+                ("state", "in", ("submitted", "approved", "out")),
+            ],
+            order="id desc",
+        )
+        out = loans.filtered(lambda loan: loan.state == "out")
+        summary = out.filtered(lambda loan: loan.scope == "summary")
+        overdue = out.filtered(lambda loan: loan.scope == "full" and loan.is_overdue)
+        waiting = loans.filtered(
+            lambda loan: loan.state in ("submitted", "approved") and loan.scope == "full"
+        )
+        if overdue:
+            return env._(
+                "Your loan %(loan)s of this customer archive was due on %(date)s: the archive "
+                "is closed to you since. Return the file to the archive keeper, and ask for a "
+                "new loan if you still need it.",
+                loan=overdue[0].name,
+                date=overdue[0].date_due,
+            )
+        if summary:
+            return env._(
+                "Your loan %(loan)s of this customer archive is summary-only: it shows the "
+                "company name and its contacts' names and titles on the loan itself (its "
+                "Summary tab), not the archive or its documents. To read them, ask for a loan "
+                'of the full archive ("Full Archive" scope).',
+                loan=summary[0].name,
+            )
+        if waiting:
+            states = dict(Loan._fields["state"]._description_selection(env))
+            return env._(
+                "Your loan %(loan)s of this customer archive is %(state)s, not handed out yet: "
+                "you can read the archive once the archive keeper hands it out, until it is "
+                "returned or due.",
+                loan=waiting[0].name,
+                state=states[waiting[0].state],
+            )
+        return False

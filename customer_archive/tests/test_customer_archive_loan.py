@@ -279,22 +279,25 @@ class TestCustomerArchiveLoan(LoanCase):
 
     @freeze_time(TODAY)
     def test_activities_follow_the_steps(self):
-        """Submit asks the keeper to approve; approval asks the keeper to hand out."""
+        """Submit asks the managers to approve (not the keeper); approval closes theirs
+        and asks the keeper to hand out; the hand-out closes hers."""
         loan = self._loan()
         loan.action_submit()
         approval = self.env.ref("customer_archive.mail_activity_type_loan_approval")
         activity = loan.activity_ids.filtered(lambda a: a.activity_type_id == approval)
-        self.assertEqual(activity.user_id, self.officer)
-        loan.with_user(self.officer).action_approve()
+        self.assertEqual(activity.user_id, self.manager | self.manager2)
+        loan.with_user(self.manager).action_approve()
         self.assertEqual(
             loan.activity_ids.activity_type_id,
             self.env.ref("customer_archive.mail_activity_type_loan_handout"),
         )
+        self.assertEqual(loan.activity_ids.user_id, self.officer)
         loan.with_user(self.officer).action_hand_out()
         self.assertFalse(loan.activity_ids)
 
     def test_reminder_and_escalation_created_once(self):
-        """The borrower is reminded two days before due; managers once when overdue."""
+        """The borrower is reminded two days before due; the keeper and the borrower (not
+        the managers) once each when overdue; the return closes them."""
         with freeze_time(TODAY):
             loan = self._out(self._loan())
         Loan = self.env["customer.archive.loan"]
@@ -315,8 +318,8 @@ class TestCustomerArchiveLoan(LoanCase):
         with freeze_time(loan.date_due + timedelta(days=2)):
             Loan._cron_remind_loans()
         escalations = loan.activity_ids.filtered(lambda a: a.activity_type_id == overdue)
-        self.assertIn(self.manager, escalations.user_id)
-        self.assertEqual(len(escalations), len(escalations.user_id))
+        self.assertEqual(escalations.user_id, self.officer | self.reader)
+        self.assertEqual(len(escalations), 2)
         # created in one batch, without an assignment email per reminder
         notified = loan.message_ids.filtered(lambda m: m.message_type == "user_notification")
         self.assertFalse(notified)

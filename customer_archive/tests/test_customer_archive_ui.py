@@ -336,7 +336,7 @@ class TestCustomerArchiveHome(CustomerArchiveCase):
         )
         loan.action_submit()
         action = self.env["ir.actions.act_window"]._for_xml_id(HOME_ACTION)
-        approver = loan.activity_ids.user_id
+        approver = loan.activity_ids.user_id[:1]
         views = self.env["mail.activity"].with_user(approver).get_views(action["views"])
         self.assertEqual(set(views["views"]), {"kanban", "list"})
         domain = safe_eval(action["domain"], {"uid": approver.id})

@@ -1,1 +1,5 @@
-from . import customer_archive_handover, customer_classification_override
+from . import (
+    customer_archive_handover,
+    customer_archive_loan_return,
+    customer_classification_override,
+)
