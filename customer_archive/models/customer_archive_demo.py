@@ -698,9 +698,9 @@ class CustomerArchiveDemo(models.AbstractModel):
         steps = submitted | out | approved | overdue | returned | borrowed | rejected | cancelled
         for record in steps:
             record.with_user(record.user_id).action_submit()
-        # the keeper decides on normal archives, a manager on confidential ones
+        # a manager decides on every loan; the keeper hands out and takes back
         approved.with_user(manager).action_approve()
-        (out | overdue | returned | borrowed).with_user(officer).action_approve()
+        (out | overdue | returned | borrowed).with_user(manager).action_approve()
         rejected.with_user(manager).action_reject()
         cancelled.with_user(reader).action_cancel()
         (out | overdue | returned | borrowed).with_user(officer).action_hand_out()

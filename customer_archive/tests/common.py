@@ -161,7 +161,7 @@ class CustomerArchiveCase(TransactionCase):
             }
         )
         loan.with_user(self.reader).action_submit()
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         return loan
 
 

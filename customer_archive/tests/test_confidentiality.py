@@ -382,7 +382,7 @@ class TestPersonalData(ConfidentialityCase):
         self.archive_other.consent_ids.write({"date_withdrawn": fields.Date.today()})
         self.assertFalse(self.archive_other.share_consent)
         with self.assertRaises(UserError):
-            loan.with_user(self.officer).action_approve()
+            loan.with_user(self.manager).action_approve()
 
     def test_mail_to_an_outside_address_needs_consent(self):
         """A report mailed from the dossier to an outside address, or an outside

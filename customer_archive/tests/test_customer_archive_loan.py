@@ -55,7 +55,7 @@ class LoanCase(CustomerArchiveCase):
     def _out(self, loan):
         """Submit as the borrower, approve and hand out as the officer."""
         loan.action_submit()
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         loan.with_user(self.officer).action_hand_out()
         return loan
 
@@ -73,7 +73,7 @@ class TestCustomerArchiveLoan(LoanCase):
         self.assertTrue(loan.name.startswith("JY-2026-"))
         loan.action_submit()
         self.assertFalse(self._reads(self.reader, self.archive_other))
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         self.assertEqual(loan.approver_id, self.officer)
         self.assertFalse(self._reads(self.reader, self.archive_other))
         loan.with_user(self.officer).action_hand_out()
@@ -156,14 +156,24 @@ class TestCustomerArchiveLoan(LoanCase):
         loan.action_submit()
         with self.assertRaises(AccessError):
             loan.with_user(self.reader2).action_approve()
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         with self.assertRaises(AccessError):
             loan.action_hand_out()
         self.assertEqual(loan.state, "approved")
 
     @freeze_time(TODAY)
-    def test_confidential_archive_needs_manager(self):
-        """Loans of a confidential archive are decided by a manager, not an officer."""
+    def test_loans_are_decided_by_a_manager(self):
+        """Loans, of confidential archives and of others, are decided by a manager, not
+        by the keeper who hands them out (over RPC too: the transition's group)."""
+        plain = self._loan()
+        plain.action_submit()
+        for method in ("action_approve", "action_reject"):
+            with self.assertRaises(AccessError):
+                getattr(plain.with_user(self.officer), method)()
+        self.assertEqual(plain.state, "submitted")
+        self.assertFalse(plain.with_user(self.officer).can_approve)
+        self.assertTrue(plain.with_user(self.manager).can_approve)
+        plain.with_user(self.manager).action_reject()
         self.archive_other.confidentiality = "confidential"
         loan = self._loan()
         loan.action_submit()
@@ -256,11 +266,11 @@ class TestCustomerArchiveLoan(LoanCase):
         second = self._loan(user=self.reader2, document_ids=[(6, 0, self.doc_copy.ids)])
         second.action_submit()
         with self.assertRaises(UserError) as caught:
-            second.with_user(self.officer).action_approve()
+            second.with_user(self.manager).action_approve()
         self.assertIn(first.name, str(caught.exception))
         self.assertEqual(second.state, "submitted")
         first.with_user(self.officer).action_return()
-        second.with_user(self.officer).action_approve()
+        second.with_user(self.manager).action_approve()
         self.assertEqual(second.state, "approved")
 
     @freeze_time(TODAY)
@@ -270,11 +280,11 @@ class TestCustomerArchiveLoan(LoanCase):
         second = self._loan(user=self.reader2)
         first.action_submit()
         second.with_user(self.reader2).action_submit()
-        first.with_user(self.officer).action_approve()
+        first.with_user(self.manager).action_approve()
         with self.assertRaises(UserError):
-            second.with_user(self.officer).action_approve()
+            second.with_user(self.manager).action_approve()
         first.action_cancel()
-        second.with_user(self.officer).action_approve()
+        second.with_user(self.manager).action_approve()
         self.assertEqual(second.state, "approved")
 
     @freeze_time(TODAY)

@@ -110,7 +110,7 @@ class TestFormsSave(DoorCase):
         self.assertEqual((loan.state, loan.user_id), ("draft", self.reader))
         self.assertTrue(loan.name.startswith("JY-"))
         loan.action_submit()
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         loan.with_user(self.officer).action_hand_out()
         with Form(loan.with_user(self.officer)) as form:
             form.return_condition = "完好"
@@ -242,7 +242,7 @@ class TestWorkflowLoopholes(DoorCase):
     def test_borrower_cannot_cancel_by_write(self):
         """An approved loan is cancelled by its button, which releases the hold."""
         loan = self.submitted_loan()
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         with self.assertRaises(AccessError):
             loan.with_user(self.reader).write({"state": "cancelled"})
         self.assertTrue(loan.sudo().hold_ids)
@@ -285,15 +285,15 @@ class TestWorkflowLoopholes(DoorCase):
         """A whole-dossier loan is refused while one of its documents is out, and the
         other way round."""
         by_document = self.submitted_loan(document_ids=[Command.set(self.document_other.ids)])
-        by_document.with_user(self.officer).action_approve()
+        by_document.with_user(self.manager).action_approve()
         whole = self.submitted_loan()
         with self.assertRaises(UserError):
-            whole.with_user(self.officer).action_approve()
+            whole.with_user(self.manager).action_approve()
         by_document.with_user(self.reader).action_cancel()
-        whole.with_user(self.officer).action_approve()
+        whole.with_user(self.manager).action_approve()
         again = self.submitted_loan(document_ids=[Command.set(self.document_other.ids)])
         with self.assertRaises(UserError):
-            again.with_user(self.officer).action_approve()
+            again.with_user(self.manager).action_approve()
         self.assertEqual(again.state, "submitted")
 
     def test_dossier_destroyed_only_by_a_register(self):
@@ -399,14 +399,14 @@ class TestCanFlags(DoorCase):
         self.assertFlag(loan, "can_approve", self.officer, self.reader)
         self.assertFlag(loan, "can_reject", self.officer, self.reader)
         self.assertFalse(loan.with_user(self.reader).can_submit)
-        loan.with_user(self.officer).action_approve()
+        loan.with_user(self.manager).action_approve()
         self.assertFlag(loan, "can_hand_out", self.officer, self.reader)
         loan.with_user(self.officer).action_hand_out()
         self.assertFlag(loan, "can_return", self.officer, self.reader)
         loan.with_user(self.officer).action_return()
         self.assertFalse(loan.with_user(self.officer).can_return)
         other = self.submitted_loan(archive_id=self.archive_kept.id)
-        other.with_user(self.officer).action_reject()
+        other.with_user(self.manager).action_reject()
         self.assertFlag(other, "can_reset", self.reader, self.reader2)
 
     def test_register_flags(self):
