@@ -42,8 +42,8 @@ class TestCustomerArchiveTours(ClassificationCase, HttpCase):
         self.start_tour(partner_url, "customer_archive_reader_requests_loan", login="ca_reader")
         loan = Loan.search([("archive_id", "=", self.archive_other.id)])
         self.assertEqual((loan.state, loan.user_id, loan.scope), ("submitted", self.reader, "full"))
-        manager = loan.activity_ids.user_id
-        self.assertIn(manager, self.manager | self.manager2, "a manager is asked")
+        self.assertEqual(loan.activity_ids.user_id, self.manager | self.manager2, "the managers")
+        manager = loan.activity_ids.user_id[:1]
 
         self.start_tour("/odoo", "customer_archive_manager_approves_loan", login=manager.login)
         self.assertEqual((loan.state, loan.approver_id), ("approved", manager))
