@@ -11,11 +11,11 @@ SALES_LOAN_CUSTOMER = "东莞松山湖智能装备有限公司"
 KEEPER_NEW_COMPANY = "苏州新创光电科技有限公司"
 KEEPER_IMPORTED = ("杭州星河软件有限公司", "宁波星河物流有限公司", "南京星河食品有限公司")
 KEEPER_LOAN_CUSTOMER = "天津滨海化工有限公司"
-# the modules whose words the journeys' screens show (all of them take minutes to load)
-SCREENS_MODULES = ["base", "web", "mail", "contacts", "portal", "calendar", "customer_archive"]
 MANAGER_LOAN_CUSTOMER = "长春一汽配套座椅有限公司"
 CUSTOMER_FORM_CUSTOMER = "深圳鹏城电子股份有限公司"
 DUPLICATE_PAIR = ("北京华信科技有限公司", "北京华信科技有限责任公司")
+# the modules whose words the journeys' screens show (all of them take minutes to load)
+SCREENS_MODULES = ["base", "web", "mail", "contacts", "portal", "calendar", "customer_archive"]
 
 
 @tagged("post_install", "-at_install")
