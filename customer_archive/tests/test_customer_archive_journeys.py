@@ -112,6 +112,10 @@ class TestCustomerArchiveJourneys(HttpCase):
         imported = self.Archive.search([("partner_id.name", "in", KEEPER_IMPORTED)])
         self.assertEqual(len(imported), 3)
         self.assertEqual(set(imported.mapped("state")), {"active"})
+        # the list's 存放位置 column put them on the shelf
+        self.assertEqual(
+            set(imported.location_id.mapped("display_name")), {"档案室 A / 柜 02 / 层 3"}
+        )
         self.assertEqual(
             (loan.state, loan.return_condition), ("returned", "资料完整,第3页有折痕。")
         )
