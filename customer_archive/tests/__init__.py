@@ -8,6 +8,7 @@ from . import (
     test_customer_archive_duplicate,
     test_customer_archive_handover,
     test_customer_archive_import,
+    test_customer_archive_journeys,
     test_customer_archive_keeper_forms,
     test_customer_archive_lang,
     test_customer_archive_loan,
