@@ -25,9 +25,7 @@ class CustomerArchiveConsent(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    archive_id = fields.Many2one(
-        "customer.archive", required=True, index=True, ondelete="cascade", check_company=True
-    )
+    archive_id = fields.Many2one("customer.archive", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(
         related="archive_id.company_id", store=True, index=True, precompute=True
     )

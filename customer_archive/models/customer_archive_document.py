@@ -18,7 +18,6 @@ class CustomerArchiveDocument(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="archive_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="archive_id.partner_id", string="Customer")

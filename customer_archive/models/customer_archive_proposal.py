@@ -78,7 +78,6 @@ class CustomerArchiveProposal(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
         domain="[('state', 'in', ('draft', 'active', 'closed'))]",
     )
     partner_id = fields.Many2one(related="archive_id.partner_id", string="Customer")

@@ -137,7 +137,9 @@ class CustomerArchiveSurveyCampaign(models.Model):
         changed = self._workflow_changed_fields(vals, REQUEST_FIELDS)
         if changed and any(campaign.state != "draft" for campaign in self):
             raise UserError(self.env._("A survey campaign is changed only while it is a draft."))
-        if "conclusion" in vals and any(campaign.state == "approved" for campaign in self):
+        if self._workflow_changed_fields(vals, {"conclusion"}) and any(
+            campaign.state == "approved" for campaign in self
+        ):
             raise UserError(self.env._("The conclusions of an approved analysis are final."))
 
     # ------------------------------------------------------------ workflow

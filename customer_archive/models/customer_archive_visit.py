@@ -106,7 +106,6 @@ class CustomerArchiveVisit(models.Model):
         index=True,
         tracking=True,
         ondelete="restrict",
-        check_company=True,
         domain="[('state', '=', 'active')]",
     )
     partner_id = fields.Many2one(
@@ -316,7 +315,9 @@ class CustomerArchiveVisit(models.Model):
                 raise AccessError(self.env._("Only a supervisor comments on a visit."))
             if any(visit.state != "done" for visit in self):
                 raise UserError(self.env._("A visit is commented on while it awaits review."))
-        if "follow_up_done" in vals and any(visit.state not in MADE_STATES for visit in self):
+        if self._workflow_changed_fields(vals, {"follow_up_done"}) and any(
+            visit.state not in MADE_STATES for visit in self
+        ):
             raise UserError(self.env._("Follow-ups are closed after the visit."))
 
     # ------------------------------------------------------------ workflow

@@ -117,7 +117,8 @@ class TestCustomerArchiveJourneys(HttpCase):
             set(imported.location_id.mapped("display_name")), {"档案室 A / 柜 02 / 层 3"}
         )
         self.assertEqual(
-            (loan.state, loan.return_condition), ("returned", "资料完整,第3页有折痕。")
+            (loan.state, loan.return_state, loan.return_condition),
+            ("returned", "missing", "第3页缺失。"),
         )
         self.assertEqual(len(pair.exists()), 1, "one customer is left of the two")
         reviewed = due.filtered(lambda a: a.date_last_review == fields.Date.context_today(a))

@@ -90,7 +90,7 @@ class TestCustomerArchiveMessageLanguage(CustomerArchiveCase):
         )
         note = self.archive_other.message_ids[:1]
         self.assertIn(self.zh("Loan requested"), str(note.body))
-        loan.with_user(self.officer).with_context(lang="en_US").action_approve()
+        loan.with_user(self.manager).with_context(lang="en_US").action_approve()
         done = loan.message_ids.filtered(
             lambda message: message.subtype_id == self.env.ref("mail.mt_activities")
         )[:1]

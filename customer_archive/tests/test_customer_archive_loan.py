@@ -74,7 +74,7 @@ class TestCustomerArchiveLoan(LoanCase):
         loan.action_submit()
         self.assertFalse(self._reads(self.reader, self.archive_other))
         loan.with_user(self.manager).action_approve()
-        self.assertEqual(loan.approver_id, self.officer)
+        self.assertEqual(loan.approver_id, self.manager)
         self.assertFalse(self._reads(self.reader, self.archive_other))
         loan.with_user(self.officer).action_hand_out()
         self.assertEqual(loan.state, "out")

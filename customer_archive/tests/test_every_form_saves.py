@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_web_client_saves import CLASSIFIED, WebClientSaveCase
 
@@ -105,3 +106,22 @@ class TestEveryFormSaves(WebClientSaveCase):
             self.partner_own.with_company(self.company).customer_grade,
             CLASSIFIED["customer_grade"],
         )
+
+    def test_dossier_field_of_a_new_form_finds_the_dossier(self):
+        """On a new form (no company yet: it follows the dossier) the 档案 field of a
+        proposal, visit, loan, document or correction finds the dossier by its customer's
+        name, as the dropdown asks with the field's domain evaluated on the new record."""
+        name = self.partner_own.name
+        for model in (
+            "customer.archive.proposal",
+            "customer.archive.visit",
+            "customer.archive.loan",
+            "customer.archive.document",
+            "customer.archive.correction",
+        ):
+            Model = self.env[model].with_user(self.officer)
+            domain = Model.fields_get(["archive_id"])["archive_id"].get("domain") or "[]"
+            new_record = {"company_id": False, "state": "draft", "id": False}
+            domain = safe_eval(domain, new_record) if isinstance(domain, str) else domain
+            found = self.env["customer.archive"].with_user(self.reader).name_search(name, domain)
+            self.assertIn(self.archive_own.id, [row[0] for row in found], model)

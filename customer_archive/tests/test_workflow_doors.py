@@ -396,8 +396,8 @@ class TestCanFlags(DoorCase):
         self.assertFlag(loan, "can_submit", self.reader, self.reader2)
         self.assertFlag(loan, "can_cancel", self.reader, self.reader2)
         loan.action_submit()
-        self.assertFlag(loan, "can_approve", self.officer, self.reader)
-        self.assertFlag(loan, "can_reject", self.officer, self.reader)
+        self.assertFlag(loan, "can_approve", self.manager, self.officer)
+        self.assertFlag(loan, "can_reject", self.manager, self.officer)
         self.assertFalse(loan.with_user(self.reader).can_submit)
         loan.with_user(self.manager).action_approve()
         self.assertFlag(loan, "can_hand_out", self.officer, self.reader)
@@ -501,7 +501,9 @@ class TestWorkflowLoopholesRpc(DoorCase, CustomerArchiveRpcCase):
         self.rpc(self.reader, model, "action_submit", [loan_id])
         with self.assertRpcFault():
             self.rpc(self.reader, model, "action_approve", [loan_id])
-        self.rpc(self.officer, model, "action_approve", [loan_id])
+        with self.assertRpcFault():
+            self.rpc(self.officer, model, "action_approve", [loan_id])
+        self.rpc(self.manager, model, "action_approve", [loan_id])
         self.rpc(self.officer, model, "action_hand_out", [loan_id])
         self.env.invalidate_all()
         loan = self.env[model].browse(loan_id)

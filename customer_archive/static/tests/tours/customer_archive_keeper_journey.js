@@ -251,7 +251,7 @@ registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
         },
         {
             content: "Activate them together (启用)",
-            trigger: ".o_control_panel button[name=action_activate]",
+            trigger: ".o_control_panel button[name=action_activate_drafts]",
             run: "click",
         },
         {
@@ -270,18 +270,23 @@ registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
             trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=out]",
         },
         {
-            content: "It comes back: the return page (归还)",
-            trigger: ".o_notebook_headers a[name=return]",
+            content: "It comes back: check it in (收回)",
+            trigger: ".o_form_view button[name=action_open_return]",
             run: "click",
         },
         {
-            content: "The file's condition",
-            trigger: ".o_form_view .o_field_widget[name=return_condition] textarea",
-            run: "edit 资料完整,第3页有折痕。",
+            content: "Its condition: pages missing",
+            trigger: ".modal .o_field_widget[name=return_state] input[data-value=missing]",
+            run: "click",
         },
         {
-            content: "Take it back (收回)",
-            trigger: ".o_form_view button[name=action_return]",
+            content: "What is missing",
+            trigger: ".modal .o_field_widget[name=note] textarea, .modal .o_field_widget[name=note] input",
+            run: "edit 第3页缺失。",
+        },
+        {
+            content: "Check it in",
+            trigger: ".modal button[name=action_confirm]",
             run: "click",
         },
         {

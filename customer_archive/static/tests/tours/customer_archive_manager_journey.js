@@ -59,7 +59,7 @@ registry.category("web_tour.tours").add("customer_archive_manager_journey", {
         ...openArchiveMenu("customer_archive_desk_menu", "档案工作台"),
         {
             content: "Open the loan to approve (审批档案借阅)",
-            trigger: ".o_kanban_group:has(.o_column_title:contains(审批档案借阅)) .o_kanban_record:not(.o_kanban_ghost)",
+            trigger: ".o_kanban_group:has(.o_column_title:contains(审批档案借阅)) .o_kanban_record:not(.o_kanban_ghost):contains(长春一汽配套座椅有限公司)",
             run: "click",
         },
         {
