@@ -40,6 +40,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 result["dst_partner_id"] = holder.id
         return result
 
+    def action_merge(self):
+        """Opened on one group of likely duplicates, the wizard closes once they are
+        merged and the list shows what is left, instead of Odoo's "nothing left to
+        merge" screen that needs one more click."""
+        result = super().action_merge()
+        if self.env.context.get("customer_archive_duplicate_merge") and self.state == "finished":
+            return {"type": "ir.actions.act_window_close", "infos": {"done": True}}
+        return result
+
     def _customer_archive_archives(self, partner_ids):
         # sudo: every dossier of these contacts counts, also those the user may not read;
         # only their number and their customer's name are told

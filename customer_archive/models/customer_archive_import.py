@@ -153,7 +153,10 @@ class CustomerArchiveImport(models.Model):
 
     # ------------------------------------------------------------ rules
     def _rule_own_or_manager(self):
-        if self.create_uid != self.env.user and not self.env.user.has_group(MANAGER):
+        # a new record (no creator yet) is the current user's upload: its buttons show
+        # on the new form, and the web client saves it before running one
+        uploader = self.create_uid or self.env.user
+        if uploader != self.env.user and not self.env.user.has_group(MANAGER):
             return self.env._("Only who uploaded the file, or a manager, may import it.")
         return False
 

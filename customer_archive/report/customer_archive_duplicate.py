@@ -181,5 +181,10 @@ class CustomerArchiveDuplicate(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {"active_model": "res.partner", "active_ids": partners.ids},
+            "context": {
+                "active_model": "res.partner",
+                "active_ids": partners.ids,
+                # the wizard closes once the group is merged (see its action_merge)
+                "customer_archive_duplicate_merge": True,
+            },
         }

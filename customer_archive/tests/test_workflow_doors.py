@@ -508,7 +508,7 @@ class TestWorkflowLoopholesRpc(DoorCase, CustomerArchiveRpcCase):
         self.env.invalidate_all()
         loan = self.env[model].browse(loan_id)
         self.assertEqual(
-            (loan.state, loan.approver_id, loan.officer_id), ("out", self.officer, self.officer)
+            (loan.state, loan.approver_id, loan.officer_id), ("out", self.manager, self.officer)
         )
 
     def test_rpc_signal_reported_as_someone_else_refused(self):

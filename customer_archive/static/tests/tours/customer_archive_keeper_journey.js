@@ -200,13 +200,7 @@ registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
             trigger: ".o_form_view .o_field_widget[name=file_name] input:value(客户名单.csv)",
         },
         {
-            // awkward: 检查(试运行) shows only once the import is saved (its can_check)
-            content: "Save the import (保存)",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Check it (试运行)",
+            content: "Check it (试运行): the new form is saved by the click",
             trigger: ".o_form_view button[name=action_check]",
             run: "click",
         },
@@ -310,13 +304,8 @@ registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
             run: "click",
         },
         {
-            content: "Nothing is left to merge",
-            trigger: ".modal .o_partner_merge_wizard:contains(该请求已没有要合并的联系人了)",
-        },
-        {
-            content: "Close the merge",
-            trigger: ".modal .btn-close, .modal button.btn-secondary",
-            run: "click",
+            content: "The merge closes by itself once the two are one",
+            trigger: "body:not(:has(.modal .o_partner_merge_wizard))",
         },
         // -- the review due on her desk
         ...openFromDesk("档案核查"),

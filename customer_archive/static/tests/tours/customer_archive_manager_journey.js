@@ -92,13 +92,8 @@ registry.category("web_tour.tours").add("customer_archive_manager_journey", {
             run: "click",
         },
         {
-            content: "Nothing is left to merge",
-            trigger: ".modal .o_partner_merge_wizard:contains(该请求已没有要合并的联系人了)",
-        },
-        {
-            content: "Close the merge",
-            trigger: ".modal .btn-close, .modal button.btn-secondary",
-            run: "click",
+            content: "The merge closes by itself once the two are one",
+            trigger: "body:not(:has(.modal .o_partner_merge_wizard))",
         },
         // -- the correction the keeper checked: his approval (审批)
         ...openArchiveMenu("customer_archive_correction_menu", "信息更正申请"),

@@ -33,8 +33,8 @@ registry.category("web_tour.tours").add("customer_archive_manager_merges_duplica
             run: "click",
         },
         {
-            content: "Nothing is left to merge in this request",
-            trigger: ".modal .o_partner_merge_wizard:contains(There are no more contacts to merge)",
+            content: "The merge closes by itself once the two are one",
+            trigger: "body:not(:has(.modal .o_partner_merge_wizard))",
         },
     ],
 });

@@ -262,6 +262,15 @@ tours.add("customer_archive_salesperson_reads_records_proposes", {
             run: "edit 0755-8888 6666",
         },
         {
+            content: "The change is entered: leave the line (a click on the form's title)",
+            trigger: ".o_form_view .o_form_sheet .oe_title, .o_form_view .o_form_sheet .o_field_widget[name=archive_id]",
+            run: "click",
+        },
+        {
+            content: "The line is kept in the list",
+            trigger: ".o_field_widget[name=line_ids] .o_data_row:not(.o_selected_row)",
+        },
+        {
             content: "Where the new data comes from",
             trigger: ".o_notebook_headers a[name=note]",
             run: "click",
