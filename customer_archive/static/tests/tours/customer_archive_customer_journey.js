@@ -6,6 +6,7 @@
  * client's home, accepts his answers (资料更新建议 › 全部接受).
  */
 import { registry } from "@web/core/registry";
+import { openArchiveMenu, openContacts } from "@customer_archive/../tests/tours/customer_archive_journey_steps";
 
 const tours = registry.category("web_tour.tours");
 const CUSTOMER = "深圳鹏城电子股份有限公司";
@@ -47,27 +48,8 @@ tours.add("customer_archive_customer_fills_form", {
 tours.add("customer_archive_keeper_accepts_form", {
     url: "/odoo",
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Contacts (联系人)",
-            trigger: ".o_app[data-menu-xmlid='contacts.menu_contacts']",
-            run: "click",
-        },
-        {
-            content: "Open the 客户档案 menu",
-            trigger:
-                ".o_menu_sections button[data-menu-xmlid='customer_archive.customer_archive_root_menu'], .o_menu_sections_more button",
-            run: "click",
-        },
-        {
-            content: "Open 资料更新建议",
-            trigger: ".dropdown-item[data-menu-xmlid='customer_archive.customer_archive_proposal_menu']",
-            run: "click",
-        },
+        ...openContacts(),
+        ...openArchiveMenu("customer_archive_proposal_menu", "资料更新建议"),
         {
             content: "Open the customer's answers",
             trigger: `.o_list_view .o_data_row:contains(${CUSTOMER}) .o_data_cell`,

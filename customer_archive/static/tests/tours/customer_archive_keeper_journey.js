@@ -11,6 +11,7 @@
  * Selectors use field, button and menu names, not labels (the screens are in Chinese).
  */
 import { registry } from "@web/core/registry";
+import { createCompany, mergeTheDemoDuplicates, openArchiveMenu, openContacts, openFromDesk, pickInMany2one } from "@customer_archive/../tests/tours/customer_archive_journey_steps";
 import { localization } from "@web/core/l10n/localization";
 
 const NEW_COMPANY = "苏州新创光电科技有限公司";
@@ -26,107 +27,12 @@ function inDays(days) {
     return luxon.DateTime.now().plus({ days }).toFormat(localization.dateFormat);
 }
 
-function openContacts() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Contacts (联系人)",
-            trigger: ".o_app[data-menu-xmlid='contacts.menu_contacts']",
-            run: "click",
-        },
-        {
-            content: "The contacts are shown",
-            trigger: ".o_control_panel .o_breadcrumb",
-        },
-    ];
-}
-
-/** Contacts › 客户档案 › the menu of that xmlid; `title`: the breadcrumb it opens. */
-function openArchiveMenu(xmlid, title) {
-    return [
-        {
-            content: "Open the 客户档案 menu",
-            trigger:
-                ".o_menu_sections button[data-menu-xmlid='customer_archive.customer_archive_root_menu'], .o_menu_sections_more button",
-            run: "click",
-        },
-        {
-            content: `Open ${title}`,
-            trigger: `.dropdown-item[data-menu-xmlid='customer_archive.${xmlid}']`,
-            run: "click",
-        },
-        {
-            content: `${title} is open`,
-            trigger: `.o_breadcrumb .active:contains(${title})`,
-        },
-    ];
-}
-
-function pickInMany2one(field, text, scope = ".o_form_view") {
-    return [
-        {
-            content: `Type ${text} in ${field}`,
-            trigger: `${scope} .o_field_widget[name=${field}] input`,
-            run: `edit ${text}`,
-        },
-        {
-            content: `Pick ${text}`,
-            trigger: `.o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option) a:contains(${text})`,
-            run: "click",
-        },
-    ];
-}
-
-/** Open the first card of the desk's column of that activity type. */
-function openFromDesk(activityType) {
-    return [
-        ...openArchiveMenu("customer_archive_desk_menu", "档案工作台"),
-        {
-            content: `Open what waits for me: ${activityType}`,
-            trigger: `.o_kanban_group:has(.o_column_title:contains(${activityType})) .o_kanban_record:not(.o_kanban_ghost)`,
-            run: "click",
-        },
-    ];
-}
-
 registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
     url: "/odoo",
     steps: () => [
         ...openContacts(),
         // -- a company and its dossier, with its licence, valid until, and the shelf
-        {
-            content: "New contact (新建)",
-            trigger: ".o_control_panel_main_buttons .o-kanban-button-new, .o_control_panel_main_buttons .o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "A company (公司)",
-            trigger: ".o_form_view .o_field_widget[name=company_type] input[data-value=company]",
-            run: "click",
-        },
-        {
-            content: "Its name",
-            trigger: ".o_form_view .o_field_widget[name=name] input, .o_form_view .o_field_widget[name=name] textarea",
-            run: `edit ${NEW_COMPANY}`,
-        },
-        {
-            content: "Its phone",
-            trigger: ".o_form_view .o_field_widget[name=phone] input",
-            run: "edit 0512-6255 8899",
-        },
-        {
-            content: "Save (保存)",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "The company is saved",
-            trigger: ".o_form_view .o_form_saved",
-        },
+        ...createCompany(NEW_COMPANY, "0512-6255 8899"),
         {
             content: "Open its dossier (档案): a new one",
             trigger: ".o_form_view button[name=action_open_customer_archive]",
@@ -288,25 +194,7 @@ registry.category("web_tour.tours").add("customer_archive_keeper_journey", {
             trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=returned]",
         },
         // -- a customer typed in twice: merged from the likely duplicates
-        ...openArchiveMenu("customer_archive_duplicate_menu", "可能重复的客户"),
-        {
-            content: "Merge the two 北京华信科技 (合并)",
-            trigger: ".o_list_view .o_data_row:has(.o_data_cell:contains(北京华信科技有限公司)) button[name=action_merge]",
-            run: "click",
-        },
-        {
-            content: "Odoo's merge opens on the two customers",
-            trigger: ".modal .o_partner_merge_wizard .o_field_widget[name=partner_ids] .o_data_row:nth-child(2)",
-        },
-        {
-            content: "Merge them (合并联系人)",
-            trigger: ".modal button[name=action_merge]",
-            run: "click",
-        },
-        {
-            content: "The merge closes by itself once the two are one",
-            trigger: "body:not(:has(.modal .o_partner_merge_wizard))",
-        },
+        ...mergeTheDemoDuplicates(),
         // -- the review due on her desk
         ...openFromDesk("档案核查"),
         {

@@ -10,46 +10,7 @@
  * Selectors use field, button and menu names, not labels (the screens are in Chinese).
  */
 import { registry } from "@web/core/registry";
-
-function openContacts() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Contacts (联系人)",
-            trigger: ".o_app[data-menu-xmlid='contacts.menu_contacts']",
-            run: "click",
-        },
-        {
-            content: "The contacts are shown",
-            trigger: ".o_control_panel .o_breadcrumb",
-        },
-    ];
-}
-
-/** Contacts › 客户档案 › the menu of that xmlid; `title`: the breadcrumb it opens. */
-function openArchiveMenu(xmlid, title) {
-    return [
-        {
-            content: "Open the 客户档案 menu",
-            trigger:
-                ".o_menu_sections button[data-menu-xmlid='customer_archive.customer_archive_root_menu'], .o_menu_sections_more button",
-            run: "click",
-        },
-        {
-            content: `Open ${title}`,
-            trigger: `.dropdown-item[data-menu-xmlid='customer_archive.${xmlid}']`,
-            run: "click",
-        },
-        {
-            content: `${title} is open`,
-            trigger: `.o_breadcrumb .active:contains(${title})`,
-        },
-    ];
-}
+import { mergeTheDemoDuplicates, openArchiveMenu, openContacts } from "@customer_archive/../tests/tours/customer_archive_journey_steps";
 
 registry.category("web_tour.tours").add("customer_archive_manager_journey", {
     url: "/odoo",
@@ -76,25 +37,7 @@ registry.category("web_tour.tours").add("customer_archive_manager_journey", {
             trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=approved]",
         },
         // -- a customer typed in twice
-        ...openArchiveMenu("customer_archive_duplicate_menu", "可能重复的客户"),
-        {
-            content: "Merge the two 北京华信科技 (合并)",
-            trigger: ".o_list_view .o_data_row:has(.o_data_cell:contains(北京华信科技有限公司)) button[name=action_merge]",
-            run: "click",
-        },
-        {
-            content: "Odoo's merge opens on the two customers",
-            trigger: ".modal .o_partner_merge_wizard .o_field_widget[name=partner_ids] .o_data_row:nth-child(2)",
-        },
-        {
-            content: "Merge them (合并联系人)",
-            trigger: ".modal button[name=action_merge]",
-            run: "click",
-        },
-        {
-            content: "The merge closes by itself once the two are one",
-            trigger: "body:not(:has(.modal .o_partner_merge_wizard))",
-        },
+        ...mergeTheDemoDuplicates(),
         // -- the correction the keeper checked: his approval (审批)
         ...openArchiveMenu("customer_archive_correction_menu", "信息更正申请"),
         {

@@ -13,123 +13,19 @@
  * Selectors use field, button and menu names, not labels (the screens are in Chinese).
  */
 import { registry } from "@web/core/registry";
+import { createCompany, openArchiveMenu, openContacts, pickInMany2one, searchFor } from "@customer_archive/../tests/tours/customer_archive_journey_steps";
 
 const tours = registry.category("web_tour.tours");
 
 const NEW_COMPANY = "苏州晨光精密仪器有限公司";
 const LOAN_CUSTOMER = "东莞松山湖智能装备有限公司";
 
-/** The web client's home › the Contacts app (联系人). */
-function openContacts() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Contacts (联系人)",
-            trigger: ".o_app[data-menu-xmlid='contacts.menu_contacts']",
-            run: "click",
-        },
-        {
-            content: "The contacts are shown",
-            trigger: ".o_control_panel .o_breadcrumb",
-        },
-    ];
-}
-
-/** Contacts › 客户档案 › the menu of that xmlid (in the 更多 menu on a narrow screen). */
-function openArchiveMenu(xmlid, title) {
-    return [
-        {
-            content: "Open the 客户档案 menu",
-            trigger:
-                ".o_menu_sections button[data-menu-xmlid='customer_archive.customer_archive_root_menu'], .o_menu_sections_more button",
-            run: "click",
-        },
-        {
-            content: `Open ${title}`,
-            trigger: `.dropdown-item[data-menu-xmlid='customer_archive.${xmlid}']`,
-            run: "click",
-        },
-        {
-            content: `${title} is open`,
-            trigger: `.o_breadcrumb:contains(${title})`,
-        },
-    ];
-}
-
-/** Type a customer's name into the search bar and look for it (Enter). */
-function searchFor(text) {
-    return [
-        {
-            content: `Search for ${text}`,
-            trigger: ".o_searchview_input",
-            run: `edit ${text}`,
-        },
-        {
-            content: "Look for it",
-            trigger: ".o_searchview_input",
-            run: "press Enter",
-        },
-        {
-            content: "The search is applied",
-            trigger: `.o_searchview_facet:contains(${text})`,
-        },
-    ];
-}
-
-/** Pick the record of that name in a many2one's dropdown (not its create options). */
-function pickInMany2one(field, text, scope = ".o_form_view") {
-    return [
-        {
-            content: `Type ${text} in ${field}`,
-            trigger: `${scope} .o_field_widget[name=${field}] input`,
-            run: `edit ${text}`,
-        },
-        {
-            content: `Pick ${text}`,
-            trigger: `.o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option) a:contains(${text})`,
-            run: "click",
-        },
-    ];
-}
-
 tours.add("customer_archive_salesperson_journey", {
     url: "/odoo",
     steps: () => [
         ...openContacts(),
         // -- a company customer: 新建 › 公司, a name and a phone, 保存
-        {
-            content: "New contact",
-            trigger: ".o_control_panel_main_buttons .o-kanban-button-new, .o_control_panel_main_buttons .o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "A company (公司)",
-            trigger: ".o_form_view .o_field_widget[name=company_type] input[data-value=company]",
-            run: "click",
-        },
-        {
-            content: "Its name",
-            trigger: ".o_form_view .o_field_widget[name=name] input, .o_form_view .o_field_widget[name=name] textarea",
-            run: `edit ${NEW_COMPANY}`,
-        },
-        {
-            content: "Its phone",
-            trigger: ".o_form_view .o_field_widget[name=phone] input",
-            run: "edit 0512-6688 1234",
-        },
-        {
-            content: "Save (保存)",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "The company is saved",
-            trigger: ".o_form_view .o_form_saved",
-        },
+        ...createCompany(NEW_COMPANY, "0512-6688 1234"),
         // -- she finds it by its name
         {
             content: "Back to the contacts",
