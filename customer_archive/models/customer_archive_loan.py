@@ -49,14 +49,14 @@ class CustomerArchiveLoan(models.Model):
             ("submitted",),
             "approved",
             MANAGER,
-            ("_rule_not_borrower", "_rule_confidential_by_manager", "_rule_lendable"),
+            ("_rule_not_borrower", "_rule_lendable"),
         ),
         Transition(
             "reject",
             ("submitted",),
             "rejected",
             MANAGER,
-            ("_rule_not_borrower", "_rule_confidential_by_manager"),
+            ("_rule_not_borrower",),
         ),
         Transition("hand_out", ("approved",), "out", OFFICER),
         Transition("return", ("out",), "returned", OFFICER),
@@ -371,16 +371,6 @@ class CustomerArchiveLoan(models.Model):
     def _rule_not_borrower(self):
         if self.user_id == self.env.user:
             return self.env._("You cannot approve or reject your own loan.")
-        return False
-
-    def _rule_confidential_by_manager(self):
-        # sudo: only the confidentiality of the archive is looked at.
-        if self.archive_id.sudo().confidentiality == "confidential" and not (
-            self.env.su or self.env.user.has_group(MANAGER)
-        ):
-            return self.env._(
-                "Only an archive manager may decide on loans of confidential archives."
-            )
         return False
 
     def _rule_lendable(self):

@@ -45,6 +45,24 @@ def door_open(model_name, purpose="workflow"):
     return (model_name, purpose) in _OPEN_DOORS.get()
 
 
+def changed_fields(records, vals, fnames):
+    """The fields of ``fnames`` whose value in ``vals`` differs on one of ``records``, as
+    the record would hold it (the web client sends unchanged values back): the guards of
+    the workflow and of the classification count changes, not the fields sent."""
+    changed = set()
+    for fname in set(fnames) & vals.keys():
+        field = records._fields[fname]
+        if field.type in ("one2many", "many2many"):
+            changed.add(fname)
+            continue
+        for record in records:
+            new = field.convert_to_record(field.convert_to_cache(vals[fname], record), record)
+            if new != record[fname]:
+                changed.add(fname)
+                break
+    return changed
+
+
 class Transition(NamedTuple):
     """A step of a workflow: ``action_<name>`` takes it, ``can_<name>`` shows it."""
 
@@ -171,18 +189,7 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
 
     def _workflow_changed_fields(self, vals, fnames):
         """The fields of ``fnames`` whose value in ``vals`` differs on a record of self."""
-        changed = set()
-        for fname in fnames & vals.keys():
-            field = self._fields[fname]
-            if field.type in ("one2many", "many2many"):
-                changed.add(fname)
-                continue
-            for record in self:
-                new = field.convert_to_record(field.convert_to_cache(vals[fname], record), record)
-                if new != record[fname]:
-                    changed.add(fname)
-                    break
-        return changed
+        return changed_fields(self, vals, fnames)
 
     def _workflow_check_write(self, vals):
         if door_open(self._name):

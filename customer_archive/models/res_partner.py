@@ -21,7 +21,7 @@ from . import customer_classification_rules as rules
 from . import customer_classification_store as store
 from . import customer_classification_why as why
 from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, MANAGER, OFFICER, READER
-from .customer_archive_workflow_mixin import door_open
+from .customer_archive_workflow_mixin import changed_fields, door_open
 
 
 def _classification_field(field_class, *args, **kwargs):
@@ -591,22 +591,11 @@ class ResPartner(models.Model):
     def _classification_changes(self, vals):
         """The classification fields of ``vals`` whose value differs from what is stored
         (on create: from empty, which is what every new customer starts with)."""
-        changed = set()
-        for fname in (*store.RESULT_FIELDS, *store.MANUAL_FIELDS):
-            if fname not in vals:
-                continue
-            field = self._fields[fname]
-            if not self:
-                if vals[fname]:
-                    changed.add(fname)
-                continue
-            # sudo: compared only, never returned; the caller's right to write is checked
-            for record in self.sudo():
-                new = field.convert_to_record(field.convert_to_cache(vals[fname], record), record)
-                if (new or False) != (record[fname] or False):
-                    changed.add(fname)
-                    break
-        return changed
+        fnames = {*store.RESULT_FIELDS, *store.MANUAL_FIELDS}
+        if not self:
+            return {fname for fname in fnames & vals.keys() if vals[fname]}
+        # sudo: compared only, never returned; the caller's right to write is checked
+        return changed_fields(self.sudo(), vals, fnames)
 
     def _apply_classification_manual(self):
         """Recompute the effective grade and tier after a manager's decision."""
