@@ -2,6 +2,7 @@ from . import (
     base_partner_merge_automatic_wizard,
     customer_archive,
     customer_archive_access_log,
+    customer_archive_attached_mixin,
     customer_archive_care_occasion,
     customer_archive_consent,
     customer_archive_correction,

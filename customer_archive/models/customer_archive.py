@@ -1,9 +1,11 @@
 import json
+import re
 
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from . import customer_archive_credit_code as credit_code
@@ -289,7 +291,12 @@ class CustomerArchive(models.Model):
     )
 
     # Loans (借阅)
-    loan_ids = fields.One2many("customer.archive.loan", "archive_id", string="Loans")
+    # the record rules' path to the loans (a borrower reads the dossier lent to him):
+    # read by administrators only, as Odoo evaluates a rule as superuser and keeps what it
+    # read in the cache, where every loan of the dossier would then be listed to a reader
+    loan_ids = fields.One2many(
+        "customer.archive.loan", "archive_id", string="Loans", groups="base.group_system"
+    )
     loan_count = fields.Integer(compute="_compute_loan_state")
     is_out = fields.Boolean(
         string="Out on Loan",
@@ -687,6 +694,10 @@ class CustomerArchive(models.Model):
         result = super().write(vals)
         if vals.get("confidentiality") == "secret":
             self._end_loans()
+            # sudo: the visits of others are handed over by whoever makes the dossier secret
+            self.env["customer.archive.visit"].sudo().search(
+                [("archive_id", "in", self.ids)]
+            )._hand_to_who_may_read()
         if vals.keys() & {"user_id", "confidentiality", "partner_id"}:
             self._prune_followers()
         return result
@@ -726,9 +737,76 @@ class CustomerArchive(models.Model):
 
     @api.model
     def web_search_read(self, domain, specification, **kwargs):
-        """A list page is not a consultation of the dossiers it lists."""
-        with consultation("list"):
-            return super().web_search_read(domain, specification, **kwargs)
+        """A list page is not a consultation of the dossiers it lists; a list call that
+        asks for more than the list views show is one of each dossier it returns (served
+        read-only, such a call fails on the log's insert and Odoo runs it again on a
+        read/write transaction)."""
+        with consultation("list") as outer:
+            result = super().web_search_read(domain, specification, **kwargs)
+            beyond = set(specification) - self._list_field_names()
+            if outer and beyond and result["records"]:
+                self.env["customer.archive.access.log"]._log(
+                    self.browse([row["id"] for row in result["records"]]), "api"
+                )
+        return result
+
+    @api.model
+    def read_group(  # noqa: PLR0917 (Odoo's signature)
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        """Groups and totals of what the list views show: grouping by or totalling another
+        field of the dossiers would read it without a consultation."""
+        # officers and managers read every dossier they may list in full anyway
+        if not self.env.su and not self.env.user.has_group(OFFICER):
+            groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
+            names = {spec.split(":")[0].split(".")[0] for spec in [*fields, *groupbys]}
+            names = {name.split("(")[-1].strip(") ") for name in names}
+            beyond = names - self._list_field_names() - {"__count"}
+            if beyond:
+                raise AccessError(
+                    self.env._(
+                        "Customer archives are grouped and totalled by what their lists show, "
+                        "not by %(field)s: open the archives to read it.",
+                        field=sorted(beyond)[0][:64],
+                    )
+                )
+        return super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
+
+    @api.model
+    @tools.ormcache(cache="templates")
+    def _list_field_names(self):
+        """The fields the list, kanban, search, pivot, graph, calendar and activity views
+        of dossiers show or group by, and the group-bys their actions open them with: what
+        a list page may return without a consultation. Cached with the views (a changed
+        view clears it)."""
+        kinds = ("list", "kanban", "search", "pivot", "graph", "calendar", "activity")
+        # every primary view of these kinds (an action may open its own), with its
+        # extensions; their own fields, not get_views' "models", which lists every field
+        # for the search view's custom filters
+        Model = self.sudo()
+        views = (
+            self.env["ir.ui.view"]
+            .sudo()
+            .search([("model", "=", self._name), ("type", "in", kinds), ("mode", "=", "primary")])
+        )
+        names = set(NOT_CONSULTED) | {"write_date", "active", "company_id", "currency_id"}
+        for view in views:
+            arch = etree.fromstring(Model.get_view(view.id, view.type)["arch"])
+            names.update(node.get("name") for node in arch.iter("field"))
+            if view.type == "search":
+                names.update(
+                    re.findall(
+                        r"""['"]group_by['"]\s*:\s*['"](\w+)""",
+                        etree.tostring(arch, encoding="unicode"),
+                    )
+                )
+        # the group-bys the actions open the views with (pivot, graph, group_by)
+        actions = self.env["ir.actions.act_window"].sudo().search([("res_model", "=", self._name)])
+        for context in actions.mapped("context"):
+            names.update(re.findall(r"""['"](\w+)(?::\w+)?['"]""", context or ""))
+        return frozenset(names)
 
     def read(self, fields=None, load="_classic_read"):
         """A read over the API: one consultation of each dossier read."""

@@ -42,6 +42,7 @@ def next_anniversary(start, today):
 
 class CustomerArchiveCareOccasion(models.Model):
     _name = "customer.archive.care.occasion"
+    _inherit = ["customer.archive.attached.mixin"]
     _description = "Customer Care Occasion"
     _order = "date, id"
 

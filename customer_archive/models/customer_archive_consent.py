@@ -21,6 +21,7 @@ PURPOSES = [
 
 class CustomerArchiveConsent(models.Model):
     _name = "customer.archive.consent"
+    _inherit = ["customer.archive.attached.mixin"]
     _description = "Customer Archive Consent"
     _order = "date desc, id desc"
     _check_company_auto = True

@@ -35,7 +35,12 @@ class CustomerArchiveCorrection(models.Model):
 
     _name = "customer.archive.correction"
     _description = "Customer Archive Correction Request"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.attached.mixin",
+        "customer.archive.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     # Requesters may not write the request, yet discuss it in its chatter.

@@ -9,6 +9,7 @@ class CustomerArchiveDocument(models.Model):
     """One line of a dossier's file directory (客户档案目录)."""
 
     _name = "customer.archive.document"
+    _inherit = ["customer.archive.attached.mixin"]
     _description = "Customer Archive Document"
     _order = "archive_id, year desc, sequence, id"
     _check_company_auto = True
@@ -59,6 +60,9 @@ class CustomerArchiveDocument(models.Model):
         "document_id",
         "loan_id",
         string="Loans",
+        # the record rules' path to the loans, read by administrators only (see the
+        # dossier's loan_ids)
+        groups="base.group_system",
     )
     retention_date = fields.Date(
         string="Keep Until",

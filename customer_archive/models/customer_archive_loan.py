@@ -36,7 +36,12 @@ class CustomerArchiveLoan(models.Model):
 
     _name = "customer.archive.loan"
     _description = "Customer Archive Loan"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.attached.mixin",
+        "customer.archive.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -286,6 +291,19 @@ class CustomerArchiveLoan(models.Model):
                             documents=", ".join(originals),
                         )
                     )
+
+    def _archive_reachable(self, archive):
+        """A loan is asked for a dossier the borrower may not read: any that is lent
+        (active, not secret, of his companies), besides those he may read."""
+        if archive.has_access("read"):
+            return True
+        # sudo: only whether the dossier is lent at all is looked at
+        archive = archive.sudo()
+        return (
+            archive.state == "active"
+            and archive.confidentiality != "secret"
+            and archive.company_id in self.env.companies
+        )
 
     def _check_archive_lendable(self):
         # sudo: the borrower usually may not read the archive he asks for; only its

@@ -1,8 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
@@ -51,7 +52,12 @@ class CustomerArchiveVisit(models.Model):
 
     _name = "customer.archive.visit"
     _description = "Customer Return Visit"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.attached.mixin",
+        "customer.archive.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_due desc, id desc"
     _check_company_auto = True
 
@@ -264,9 +270,14 @@ class CustomerArchiveVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_archives_reachable([vals.get("archive_id") for vals in vals_list])
+        pairs = []
         for vals in vals_list:
-            self._check_visitor_right(vals.get("user_id", self.env.uid))
+            user_id = vals.get("user_id", self.env.uid)
+            self._check_visitor_right(user_id)
+            pairs.append((vals.get("archive_id"), user_id))
             vals["name"] = self._next_number("customer.archive.visit")
+        self._check_visitors_read(pairs)
         visits = super().create(vals_list)
         bind_attachments(visits)
         visits._schedule_visit_activities()
@@ -285,15 +296,32 @@ class CustomerArchiveVisit(models.Model):
             return
         raise AccessError(self.env._("You can only plan visits that you make yourself."))
 
-    def _check_archive_right(self, archive_id):
-        """A reader moves a visit only to another customer of his (the record rules
-        judge a record before it is written, not after)."""
-        if self.env.su or self.env.user.has_group(OFFICER):
-            return
-        # sudo: only the salesperson of the archive is looked at
-        archive = self.env["customer.archive"].sudo().browse(archive_id)
-        if archive.salesperson_id != self.env.user:
-            raise AccessError(self.env._("You can only plan visits to your own customers."))
+    @api.model
+    def _check_visitors_read(self, pairs):
+        """Each visitor may read the dossier he visits for: a visit shows its number, its
+        customer and what was said (the keeper visits for a secret dossier). ``pairs``:
+        ``(archive id, visitor id)``; one search per visitor."""
+        by_user = defaultdict(set)
+        for archive_id, user_id in pairs:
+            if archive_id and user_id:
+                by_user[user_id].add(archive_id)
+        Archive = self.env["customer.archive"]
+        for user_id, archive_ids in by_user.items():
+            visitor = self.env["res.users"].browse(user_id)
+            # as the visitor, in all his companies, archived dossiers included
+            readable = (
+                Archive.with_user(visitor)
+                .with_context(active_test=False, allowed_company_ids=visitor.sudo().company_ids.ids)
+                .search_count([("id", "in", list(archive_ids))])
+            )
+            if readable != len(archive_ids):
+                raise AccessError(
+                    self.env._(
+                        "%(user)s may not read this customer archive: give the visit to its "
+                        "salesperson, or to its keeper when it is secret.",
+                        user=visitor.sudo().name,
+                    )
+                )
 
     def _check_content_write(self, vals):
         """The plan changes while the visit is planned, the record until it is done; the
@@ -306,7 +334,17 @@ class CustomerArchiveVisit(models.Model):
         if "user_id" in changed:
             self._check_visitor_right(vals["user_id"])
         if "archive_id" in changed:
-            self._check_archive_right(vals["archive_id"])
+            self._check_archives_reachable([vals["archive_id"]])
+        if changed & {"user_id", "archive_id"}:
+            self._check_visitors_read(
+                [
+                    (
+                        vals.get("archive_id", visit.archive_id.id),
+                        vals.get("user_id", visit.user_id.id),
+                    )
+                    for visit in self
+                ]
+            )
         changed = self._workflow_changed_fields(vals, RECORD_FIELDS)
         if changed and any(visit.state not in OPEN_STATES for visit in self):
             raise UserError(self.env._("The visit record is closed once the visit is done."))
@@ -537,6 +575,27 @@ class CustomerArchiveVisit(models.Model):
             )
         )
         return managers[:1]
+
+    def _hand_to_who_may_read(self):
+        """The open visits whose visitor may no longer read their dossier (it was made
+        secret) go to whoever greets the customer now, its keeper, with their activities
+        and meetings; the former visitor stops following them."""
+        Occasion = self.env["customer.archive.care.occasion"]
+        for visit in self.filtered(lambda v: v.state in OPEN_STATES):
+            old = visit.user_id
+            archive = visit.archive_id.with_user(old).with_context(
+                active_test=False, allowed_company_ids=old.sudo().company_ids.ids
+            )
+            new = Occasion._care_user(visit.archive_id)
+            if archive.has_access("read") or not new or new == old:
+                continue
+            visit._workflow_write({"user_id": new.id})
+            visit.activity_ids.filtered(lambda a, u=old: a.user_id == u).write({"user_id": new.id})
+            if visit.calendar_event_id:
+                visit.calendar_event_id.write(
+                    {"user_id": new.id, "partner_ids": [Command.set(new.partner_id.ids)]}
+                )
+            visit.message_unsubscribe(partner_ids=old.partner_id.ids)
 
     def _report_body(self):
         """The visit report (客户回访报告) as the dossier keeps it."""

@@ -98,16 +98,30 @@ class CustomerArchiveVisitPlan(models.Model):
     )
     archive_count = fields.Integer(string="Customer Count", compute="_compute_counts")
     visit_ids = fields.One2many("customer.archive.visit", "plan_id", string="Visits")
+    # the record rules' path to the visits: read by administrators only (see the rules)
+    rule_visit_ids = fields.One2many(
+        "customer.archive.visit",
+        "plan_id",
+        string="Visits (Record Rules)",
+        groups="base.group_system",
+    )
     visit_count = fields.Integer(compute="_compute_counts")
 
     can_generate = fields.Boolean(compute="_compute_workflow_can")
     can_close = fields.Boolean(compute="_compute_workflow_can")
 
     @api.depends("archive_ids", "visit_ids")
+    @api.depends_context("uid")
     def _compute_counts(self):
+        # the visits the user may read, counted under his rules
+        counts = dict(
+            self.env["customer.archive.visit"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
         for plan in self:
             plan.archive_count = len(plan.archive_ids)
-            plan.visit_count = len(plan.visit_ids)
+            plan.visit_count = counts.get(plan._origin, 0)
 
     @api.constrains("date_start", "date_end")
     def _check_period(self):
@@ -254,10 +268,13 @@ class CustomerArchiveVisitPlan(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _prepare_visit_vals(self, archive):
+        # the salesperson visits, the keeper for a secret dossier (which the salesperson
+        # may not read, as the care dates), else the plan's responsible
+        visitor = archive.user_id if archive.confidentiality == "secret" else archive.salesperson_id
         return {
             "plan_id": self.id,
             "archive_id": archive.id,
-            "user_id": (archive.salesperson_id or self.user_id).id,
+            "user_id": (visitor or self.user_id).id,
             "date_due": self.date_end,
             "purpose": "\n\n".join(filter(None, [self.purpose, self.content])),
         }
@@ -284,13 +301,24 @@ class CustomerArchiveVisitPlan(models.Model):
         )
 
     # ------------------------------------------------------------ report
+    def _readable_visits(self):
+        """The plan's visits the user may read, searched under his own rules: not the
+        cache of ``visit_ids``, which a superuser's read may have filled."""
+        self.ensure_one()
+        return self.env["customer.archive.visit"].search([("plan_id", "=", self.id)])
+
+    def _report_issues(self):
+        """The visits of the report's second table: a complaint raised or a follow-up
+        still open."""
+        return self._readable_visits().filtered(lambda v: v.has_complaint or v.follow_up_open)
+
     def _report_lines(self):
         """The period report (回访报告) of the plan: per visitor, the visits planned,
         made and overdue, the complaints raised and the follow-ups still open."""
         self.ensure_one()
         today = fields.Date.context_today(self)
         lines = {}
-        for visit in self.visit_ids:
+        for visit in self._readable_visits():
             line = lines.setdefault(
                 visit.user_id,
                 {

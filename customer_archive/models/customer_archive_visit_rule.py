@@ -94,11 +94,13 @@ class CustomerArchiveVisitRule(models.Model):
         return self.env["customer.archive.visit"].sudo().create(vals_list)
 
     def _prepare_visit_vals(self, archive, today):
-        lang_env = self.with_context(lang=archive.salesperson_id.lang or "en_US").env
+        # the salesperson visits, the keeper for a secret dossier (as the care dates)
+        visitor = self.env["customer.archive.care.occasion"]._care_user(archive)
+        lang_env = self.with_context(lang=visitor.lang or "en_US").env
         return {
             "rule_id": self.id,
             "archive_id": archive.id,
-            "user_id": archive.salesperson_id.id,
+            "user_id": visitor.id,
             "date_due": today + timedelta(days=self.lead_days),
             "purpose": lang_env._(
                 "Regular visit (%(rule)s): not visited for %(days)s days or more.",

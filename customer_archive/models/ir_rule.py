@@ -30,10 +30,27 @@ class IrRule(models.Model):
 
     def _make_access_error(self, operation, records):
         """A reader refused a dossier is told how to get at it: a loan. Nothing of the
-        dossier is named (it may be secret), unlike Odoo's message in debug mode."""
-        if records._name != "customer.archive" or operation != "read":
+        dossier, or of a record attached to it, is named (it may be secret), unlike Odoo's
+        message in debug mode, which lists the records' names."""
+        if not self._customer_archive_guarded(records):
             return super()._make_access_error(operation, records)
         user = self.env.user
+        if records._name != "customer.archive" or operation != "read":
+            _logger.info(
+                "Access (%s) to %s %r refused to uid %s",
+                operation,
+                records._name,
+                records.ids[:6],
+                user.id,
+            )
+            env = self.with_context(lang=user.lang).env
+            messages = {
+                "read": env._("You may not read this record of the customer archive."),
+                "write": env._("You may not change this record of the customer archive."),
+                "create": env._("You may not create this record of the customer archive."),
+                "unlink": env._("You may not delete this record of the customer archive."),
+            }
+            return AccessError(messages[operation])
         _logger.info("Access to customer archives %r refused to uid %s", records.ids[:6], user.id)
         env = self.with_context(lang=user.lang).env
         loan_message = user.has_group(READER) and self._customer_archive_loan_refusal(env, records)
@@ -54,6 +71,15 @@ class IrRule(models.Model):
                 "customer archive."
             )
         return AccessError(message)
+
+    @api.model
+    def _customer_archive_guarded(self, records):
+        """Whether a refusal on ``records`` names nothing: the archive's own models, and
+        the survey answers of its campaigns."""
+        return records._name.startswith("customer.archive") or records._name in (
+            "survey.user_input",
+            "survey.user_input.line",
+        )
 
     @api.model
     def _customer_archive_loan_refusal(self, env, archives):

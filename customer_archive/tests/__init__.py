@@ -1,4 +1,5 @@
 from . import (
+    test_care_confidentiality,
     test_confidentiality,
     test_customer_archive_access,
     test_customer_archive_care,

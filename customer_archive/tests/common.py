@@ -177,5 +177,5 @@ class CustomerArchiveRpcCase(CustomerArchiveCase, HttpCase):
     def assertRpcFault(self, code=RPC_FAULT_CODE_ACCESS_ERROR):
         """The call fails with that Odoo fault code, not with any other failure."""
         with self.assertRaises(Fault) as caught:
-            yield
+            yield caught
         self.assertEqual(caught.exception.faultCode, code, caught.exception.faultString)

@@ -184,12 +184,17 @@ class TestCustomerArchiveLoan(LoanCase):
 
     @freeze_time(TODAY)
     def test_secret_and_closed_archives_are_never_lent(self):
-        """Secret archives and closed archives cannot be asked for."""
+        """Secret archives and closed archives cannot be asked for: a borrower who may not
+        read a secret one is refused without its number (nor that it is secret); one who
+        may read them is told why."""
         self.archive_secret.action_activate()
-        with self.assertRaises(ValidationError) as caught:
+        with self.assertRaises(AccessError) as caught:
             self._loan(archive_id=self.archive_secret.id)
-        self.assertIn(self.archive_secret.name, str(caught.exception))
+        self.assertNotIn(self.archive_secret.name, str(caught.exception))
         self.assertNotIn("secret", str(caught.exception).lower())
+        with self.assertRaises(ValidationError) as caught:
+            self._loan(user=self.manager, archive_id=self.archive_secret.id)
+        self.assertIn(self.archive_secret.name, str(caught.exception))
         self.archive_kept.action_close()
         with self.assertRaises(ValidationError) as caught:
             self._loan(archive_id=self.archive_kept.id)
