@@ -30,7 +30,12 @@ def hash_token(token):
 class CustomerArchiveProposal(models.Model):
     _name = "customer.archive.proposal"
     _description = "Customer Archive Proposed Update"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.attached.mixin",
+        "customer.archive.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     # The proposer follows and discusses his proposal without the right to change it.
@@ -65,6 +70,7 @@ class CustomerArchiveProposal(models.Model):
         "date_link_sent",
         "date_submitted",
         "respondent_name",
+        "consent_purposes",
         "consent_ids",
         "decided_by_id",
         "date_decided",
@@ -118,21 +124,29 @@ class CustomerArchiveProposal(models.Model):
     )
     line_ids = fields.One2many("customer.archive.proposal.line", "proposal_id", string="Changes")
     note = fields.Text(string="Remarks")
-    # the link's token: its hash finds the proposal; the token itself is shown, as the
-    # link, only to the proposer and the officers (form_url), while the link is valid
+    # the link's token: its hash finds the proposal. The link goes to the customer's
+    # email only, never back to whoever sends it: the form records the customer's answers
+    # and consents, which must be the customer's own act.
     token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
     link_token = fields.Char(readonly=True, copy=False, groups="base.group_system")
-    form_url = fields.Char(
-        string="Data Form Link",
-        compute="_compute_form_url",
-        help="The link to the customer's data form, to be sent another way than by mail. "
-        "Shown to the proposer and the archive officers while the link is valid.",
-    )
     date_link_expiry = fields.Datetime(string="Link Valid Until", readonly=True, copy=False)
     date_link_sent = fields.Datetime(string="Link Sent On", readonly=True, copy=False)
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     respondent_name = fields.Char(
         string="Filled In By", readonly=True, copy=False, help="Who filled in the data form."
+    )
+    consent_purposes = fields.Char(
+        string="Consents Ticked",
+        readonly=True,
+        copy=False,
+        help="The purposes the customer consented to on the form (technical: codes); "
+        "recorded as consents when the keeper decides the proposal.",
+    )
+    consent_pending = fields.Char(
+        string="Consents to Confirm",
+        compute="_compute_consent_pending",
+        help="Ticked on the data form; recorded as the customer's consents once the keeper "
+        "has checked the form and decided the proposal.",
     )
     consent_ids = fields.Many2many(
         "customer.archive.consent",
@@ -160,22 +174,14 @@ class CustomerArchiveProposal(models.Model):
                 proposal.line_ids.filtered(lambda line: line.state == "pending")
             )
 
-    @api.depends("state", "origin", "user_id", "date_link_expiry")
-    @api.depends_context("uid")
-    def _compute_form_url(self):
-        now = fields.Datetime.now()
+    @api.depends("consent_purposes", "consent_ids")
+    def _compute_consent_pending(self):
+        labels = dict(
+            self.env["customer.archive.consent"]._fields["purpose"]._description_selection(self.env)
+        )
         for proposal in self:
-            valid = (
-                proposal.id
-                and proposal.state == "draft"
-                and proposal.origin == "portal"
-                and proposal.date_link_expiry
-                and proposal.date_link_expiry > now
-                and not proposal._rule_proposer_or_officer()
-            )
-            # sudo: the token is read for who may send the link, never returned otherwise
-            token = valid and proposal.sudo().link_token
-            proposal.form_url = token and proposal.get_base_url() + proposal._form_path(token)
+            codes = (proposal.consent_purposes or "").split(",") if not proposal.consent_ids else []
+            proposal.consent_pending = ", ".join(labels.get(code, code) for code in codes if code)
 
     def _workflow_can_depends(self):
         return ["state", "user_id", "origin", "line_ids"]
@@ -246,9 +252,13 @@ class CustomerArchiveProposal(models.Model):
         return False
 
     def _rule_not_proposer(self):
-        if self.origin == "salesperson" and self.user_id == self.env.user:
+        """Whoever made the proposal (or sent the data form) does not decide it, whatever
+        its origin; nor does whoever added one of its changes."""
+        authors = self.user_id | self.sudo().line_ids.create_uid
+        if self.env.user in authors:
             return self.env._(
-                "You proposed %(proposal)s; another archive officer must decide it.",
+                "You proposed %(proposal)s or one of its changes; another archive officer "
+                "must decide it.",
                 proposal=self.name,
             )
         return False
@@ -293,20 +303,36 @@ class CustomerArchiveProposal(models.Model):
         return self._workflow_run("send_link")
 
     def _action_send_link(self):
+        """The link goes to the customer's email and nowhere else: not in the answer to
+        the sender, not on the proposal, not in a message he may read (the mail's message
+        is the company's, to the customer, deleted once sent)."""
         self.ensure_one()
+        partner = self.partner_id
+        if not partner.email_normalized:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no valid email: the form's link is sent to the "
+                    "customer's email only. Add it to the customer first.",
+                    customer=partner.display_name,
+                )
+            )
         token = self._new_token()
         url = self.get_base_url() + self._form_path(token)
-        partner = self.partner_id
-        if partner.email:
-            template = self.env.ref("customer_archive.mail_template_proposal_form")
-            # sudo: the salesperson mails his customer; the mail (which holds the token)
-            # is technical, deleted once sent, and not posted in any chatter.
-            template.sudo().with_context(form_url=url).send_mail(
-                self.id, email_values={"model": False, "res_id": False}
-            )
+        template = self.env.ref("customer_archive.mail_template_proposal_form")
+        # sudo: the sender mails his customer a mail that holds the token; it is the
+        # company's (its author), technical, deleted once sent, posted in no chatter.
+        template.sudo().with_context(form_url=url).send_mail(
+            self.id,
+            email_values={
+                "model": False,
+                "res_id": False,
+                "author_id": self.company_id.partner_id.id,
+            },
+        )
         body = self.env._(
-            "Data form link sent to %(customer)s by %(user)s, valid until %(date)s.",
+            "Data form link sent to %(customer)s at %(email)s by %(user)s, valid until %(date)s.",
             customer=partner.display_name,
+            email=partner.email_normalized,
             user=self.env.user.name,
             date=fields.Datetime.context_timestamp(self, self.date_link_expiry).strftime(
                 "%Y-%m-%d %H:%M"
@@ -318,9 +344,12 @@ class CustomerArchiveProposal(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Link to the customer's data form"),
-                "message": url,
-                "sticky": True,
-                "type": "info",
+                "message": self.env._(
+                    "The link was mailed to %(email)s; it is valid once.",
+                    email=partner.email_normalized,
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
@@ -412,30 +441,13 @@ class CustomerArchiveProposal(models.Model):
         ]
         if lines:
             self.env["customer.archive.proposal.line"].create(lines)
-        today = fields.Date.context_today(self)
-        consent_records = self.env["customer.archive.consent"].create(
-            [
-                {
-                    "archive_id": self.archive_id.id,
-                    "partner_id": self.partner_id.id,
-                    "purpose": purpose,
-                    "date": today,
-                    "channel": "portal",
-                    "note": self.env._(
-                        "Given on the data form %(proposal)s by %(respondent)s.",
-                        proposal=self.name,
-                        respondent=respondent,
-                    ),
-                }
-                for purpose in sorted(set(consents))
-            ]
-        )
+        # the consents wait for the keeper, who checks who filled in the form
         self._workflow_write(
             {
                 "state": "submitted",
                 "date_submitted": fields.Datetime.now(),
                 "respondent_name": respondent,
-                "consent_ids": [(6, 0, consent_records.ids)],
+                "consent_purposes": ",".join(sorted(set(consents))),
             }
         )
         self._after_submit()
@@ -530,8 +542,39 @@ class CustomerArchiveProposal(models.Model):
                     "date_decided": fields.Datetime.now(),
                 }
             )
+            if state != "rejected":
+                proposal._record_consents()
             # sudo: the keeper's reminder is closed whoever decided
             proposal.sudo().activity_feedback([REVIEW_ACTIVITY])
+
+    def _record_consents(self):
+        """The consents ticked on the form, recorded once the keeper has decided the form
+        (a form rejected as a whole records none): dated the day the customer gave them."""
+        self.ensure_one()
+        purposes = [code for code in (self.consent_purposes or "").split(",") if code]
+        if not purposes or self.consent_ids:
+            return
+        given = fields.Date.context_today(self, self.date_submitted)
+        consents = self.env["customer.archive.consent"].create(
+            [
+                {
+                    "archive_id": self.archive_id.id,
+                    "partner_id": self.partner_id.id,
+                    "purpose": purpose,
+                    "date": given,
+                    "channel": "portal",
+                    "note": self.env._(
+                        "Given on the data form %(proposal)s by %(respondent)s, checked by "
+                        "%(keeper)s.",
+                        proposal=self.name,
+                        respondent=self.respondent_name,
+                        keeper=self.env.user.name,
+                    ),
+                }
+                for purpose in purposes
+            ]
+        )
+        self._workflow_write({"consent_ids": [(6, 0, consents.ids)]})
 
     def _post_changes(self, changes, partner_changes):
         """Say on the dossier which accepted changes were made, and on the customer those

@@ -130,6 +130,13 @@ class CustomerArchiveProposalLine(models.Model):
         for vals in vals_list:
             proposal = Proposal.browse(vals.get("proposal_id") or [])
             proposal._check_draft_editable()
+            if proposal.origin == "portal" and not self.env.su:
+                raise UserError(
+                    self.env._(
+                        "The customer's data form holds the customer's own answers: propose "
+                        "your changes in a proposal of your own."
+                    )
+                )
             self._check_content(vals, vals.get("kind") or "field")
             if vals.get("kind", "field") == "field":
                 key = (proposal.id, vals.get("field_name"))

@@ -233,26 +233,34 @@ class CustomerArchiveSurveyCampaign(models.Model):
             raise UserError(self.env._("The survey of this campaign is archived."))
         recipients, without_consent = self._recipients()
         # who already has an answer of this campaign is not asked twice
+        # sudo: every answer already sent counts, those of secret dossiers included
         asked = {
-            (answer.customer_archive_id.id, answer.partner_id.id) for answer in self.answer_ids
+            (answer.customer_archive_id.id, answer.partner_id.id)
+            for answer in self.sudo().answer_ids
         }
         recipients = [pair for pair in recipients if (pair[0].id, pair[1].id) not in asked]
         deadline = self.date_deadline and fields.Datetime.to_datetime(
             self.date_deadline
         ) + timedelta(hours=23, minutes=59)
-        answers = self.env["survey.user_input"].create(
-            [
-                {
-                    "survey_id": self.survey_id.id,
-                    "partner_id": person.id,
-                    "email": person.email,
-                    "nickname": person.name,
-                    "deadline": deadline,
-                    "customer_archive_campaign_id": self.id,
-                    "customer_archive_id": archive.id,
-                }
-                for archive, person in recipients
-            ]
+        # sudo: the answers of the archive are the campaign's to create (its rules keep
+        # every user off them); they are the customers' to fill in
+        answers = (
+            self.env["survey.user_input"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "survey_id": self.survey_id.id,
+                        "partner_id": person.id,
+                        "email": person.email,
+                        "nickname": person.name,
+                        "deadline": deadline,
+                        "customer_archive_campaign_id": self.id,
+                        "customer_archive_id": archive.id,
+                    }
+                    for archive, person in recipients
+                ]
+            )
         )
         template = self.env.ref("survey.mail_template_user_input_invite")
         template.send_mail_batch(answers.ids)

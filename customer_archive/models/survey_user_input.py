@@ -4,8 +4,18 @@ An answer of a campaign scoring under the company's target opens one corrective 
 (纠正预防措施) on the dossier for the customer's salesperson, once per answer."""
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .customer_archive_workflow_mixin import changed_fields
 
 CORRECTIVE_ACTIVITY = "customer_archive.mail_activity_type_corrective_action"
+# what ties an answer to the archive: set by the campaign that sends it, and by the
+# corrective action it opens, never by hand (the form's readonly binds only the form)
+ARCHIVE_FIELDS = (
+    "customer_archive_campaign_id",
+    "customer_archive_id",
+    "customer_archive_action_opened",
+)
 
 
 class SurveyUserInput(models.Model):
@@ -50,6 +60,25 @@ class SurveyUserInput(models.Model):
                 and line.answer_score
             ]
             answer.customer_archive_score = sum(scores) / len(scores) if scores else 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get(fname) for vals in vals_list for fname in ARCHIVE_FIELDS
+        ):
+            raise AccessError(self._archive_fields_refusal())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and changed_fields(self, vals, ARCHIVE_FIELDS):
+            raise AccessError(self._archive_fields_refusal())
+        return super().write(vals)
+
+    def _archive_fields_refusal(self):
+        return self.env._(
+            "An answer is tied to a customer archive and its campaign by the campaign that "
+            "sends it, never by hand."
+        )
 
     def _mark_done(self):
         result = super()._mark_done()

@@ -310,11 +310,12 @@ class TestCustomerArchiveProposal(ProposalCase):
                 self.assertEqual(found, self.archive_own.ids)
         self.assertFalse(Archive.name_search("鹏城", domain))
 
-    def test_web_client_proposal_link_kept_and_source_editable_while_draft(self):
+    def test_web_client_proposal_link_sent_and_source_editable_while_draft(self):
         """Saved as the web client saves a new form, a data-form proposal sends its link
-        at once (the button shows before any save); the link stays on the form for the
-        proposer and the officers while it is valid, not for another reader; the source
-        changes while the proposal is a draft (an old link then stops working)."""
+        at once (the button shows before any save); the answer tells where it was mailed,
+        not the link; the source changes while the proposal is a draft (an old link then
+        stops working)."""
+        self.partner_own.email = "caigou@pujiang.example"
         proposal = self.web_create(
             "customer.archive.proposal",
             self.reader,
@@ -327,21 +328,12 @@ class TestCustomerArchiveProposal(ProposalCase):
         )
         self.assertTrue(new["value"]["can_send_link"])
         mine = proposal.with_user(self.reader)
-        self.assertFalse(mine.form_url)
-        url = mine.action_send_link()["params"]["message"]
-        self.assertEqual(mine.form_url, url)
-        self.assertEqual(proposal.with_user(self.officer).form_url, url)
-        # the keeper of the dossier may read the officer's proposal, not its link
-        kept = self.Proposal.with_user(self.officer).create(
-            {"archive_id": self.archive_kept.id, "origin": "portal"}
-        )
-        kept.action_send_link()
-        self.assertTrue(kept.form_url)
-        self.assertFalse(kept.with_user(self.reader).form_url)
-        token = url.rsplit("/", 1)[1]
+        action = mine.action_send_link()
+        token = proposal.sudo().link_token
+        self.assertIn("caigou@pujiang.example", action["params"]["message"])
+        self.assertNotIn(token, str(action))
         mine.write({"origin": "salesperson"})
         self.assertFalse(self.Proposal._portal_find(proposal.id, token)[0])
-        self.assertFalse(mine.form_url)
         mine.write(
             {
                 "line_ids": [
@@ -355,21 +347,20 @@ class TestCustomerArchiveProposal(ProposalCase):
         self.assertEqual((proposal.state, proposal.origin), ("submitted", "salesperson"))
 
     def test_link_mailed_token_kept_hashed(self):
-        """Sending the form link mails the customer a single link; the token is kept
-        for the form's link field and its hash for the look-up, neither readable by a
-        user's read."""
+        """Sending the form link mails the customer a single link, as the company; the
+        token is kept hashed for the look-up, readable by no user's read, and posted in no
+        chatter."""
         self.partner_own.email = "caigou@pujiang.example"
         proposal = self.Proposal.with_user(self.reader).create(
             {"archive_id": self.archive_own.id, "origin": "portal"}
         )
         with self.assertRaises(UserError):
             proposal.action_submit()  # the customer submits it himself
-        action = proposal.action_send_link()
-        url = action["params"]["message"]
-        self.assertIn(f"/customer-archive/form/{proposal.id}/", url)
-        token = url.rsplit("/", 1)[1]
+        proposal.action_send_link()
+        token = proposal.sudo().link_token
         mail = self.env["mail.mail"].search([("body_html", "like", token)])
         self.assertEqual(mail.recipient_ids, self.partner_own)
+        self.assertEqual(mail.author_id, self.company.partner_id)
         self.assertNotEqual(proposal.sudo().token_hash, token)
         self.assertNotIn(token, "".join(proposal.message_ids.mapped("body")))
         for fname in ("token_hash", "link_token"):

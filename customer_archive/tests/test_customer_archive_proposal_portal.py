@@ -49,7 +49,8 @@ class TestCustomerArchiveProposalPortal(CustomerArchiveRpcCase):
 
     def test_answers_become_a_proposal_and_consent(self):
         """The customer's answers arrive as changes waiting for the keeper, only for what
-        he changed; his consent is recorded; the dossier is unchanged."""
+        he changed; his consents wait for the keeper too; the dossier is unchanged until
+        the keeper accepts, and the consents are recorded then."""
         code = self.archive_own.credit_code
         response = self._post(
             {
@@ -67,15 +68,18 @@ class TestCustomerArchiveProposalPortal(CustomerArchiveRpcCase):
         self.assertEqual(
             sorted(self.proposal.line_ids.mapped("field_name")), ["business_scope", "phone"]
         )
-        consents = self.archive_own.consent_ids
-        self.assertEqual(sorted(consents.mapped("purpose")), ["care", "keep"])
-        self.assertEqual(set(consents.mapped("channel")), {"portal"})
-        self.assertEqual(consents.partner_id, self.partner_own)
+        self.assertFalse(self.archive_own.consent_ids)
+        self.assertEqual(self.proposal.consent_purposes, "care,keep")
         self.assertFalse(self.partner_own.phone)
         self.assertFalse(self.archive_own.business_scope)
         self.proposal.with_user(self.officer).action_accept()
         self.assertEqual(self.partner_own.phone, "021-6666 8888")
         self.assertEqual(self.archive_own.business_scope, "国内贸易")
+        consents = self.archive_own.consent_ids
+        self.assertEqual(sorted(consents.mapped("purpose")), ["care", "keep"])
+        self.assertEqual(set(consents.mapped("channel")), {"portal"})
+        self.assertEqual(consents.partner_id, self.partner_own)
+        self.assertEqual(self.proposal.consent_ids, consents)
 
     def test_link_works_once(self):
         """After submission the link shows that the form was sent; a second post writes
@@ -99,7 +103,7 @@ class TestCustomerArchiveProposalPortal(CustomerArchiveRpcCase):
         self.assertIn("already sent", response.text)
         self.proposal.invalidate_recordset()
         self.assertEqual(self.proposal.line_ids.mapped("new_value"), ["021-1111"])
-        self.assertEqual(len(self.archive_own.consent_ids), 1)
+        self.assertEqual(self.proposal.consent_purposes, "keep")
 
     def test_expired_link(self):
         """An expired link says so and shows no form."""
