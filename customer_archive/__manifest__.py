@@ -28,6 +28,7 @@
         "security/customer_archive_duplicate_rules.xml",
         "security/customer_archive_visit_rules.xml",
         "security/customer_archive_proposal_rules.xml",
+        "security/customer_archive_job_rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
@@ -90,6 +91,9 @@
         "views/customer_archive_care_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_archive/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_archive/static/tests/tours/*.js",
         ],

@@ -5,17 +5,26 @@ The pass over the file is ``customer_archive_import_run.ImportRun``. Any row in 
 makes the whole import fail: the work is done in a savepoint that is rolled back, and
 the record says why, row by row."""
 
+import base64
+
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from .customer_archive import MANAGER, OFFICER
 from .customer_archive_import_run import ImportFailed, ImportRun
 from .customer_archive_workflow_mixin import Transition
 
 MAX_ROWS_PARAM = "customer_archive.import_max_rows"
-DEFAULT_MAX_ROWS = 100000
+DEFAULT_MAX_ROWS = 200000
+# a file up to this size is checked and imported in the request (a few hundred rows);
+# a larger one in the background, in batches
+INLINE_BYTES_PARAM = "customer_archive.import_inline_kb"
+DEFAULT_INLINE_KB = 64
+# records a failed background import takes back per batch
+UNDO_BATCH = 2000
 MAX_MB_PARAM = "customer_archive.import_max_mb"
 DEFAULT_MAX_MB = 30
 IMPORT_STATES = [
@@ -44,7 +53,7 @@ class CustomerArchiveImport(models.Model):
 
     _name = "customer.archive.import"
     _description = "Customer List Import"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread"]
+    _inherit = ["customer.archive.workflow.mixin", "customer.archive.job.mixin", "mail.thread"]
     _order = "id desc"
     _rec_name = "file_name"
 
@@ -91,6 +100,10 @@ class CustomerArchiveImport(models.Model):
     line_ids = fields.One2many(
         "customer.archive.import.line", "import_id", string="Results", readonly=True, copy=False
     )
+    # the file read once, for the batches of a background check or import
+    staged_attachment_id = fields.Many2one(
+        "ir.attachment", readonly=True, copy=False, groups="base.group_system"
+    )
     archive_count = fields.Integer(string="Archives", compute="_compute_archive_count")
     draft_archive_count = fields.Integer(string="Draft Archives", compute="_compute_archive_count")
     can_check = fields.Boolean(compute="_compute_workflow_can")
@@ -116,6 +129,7 @@ class CustomerArchiveImport(models.Model):
         if {"file", "file_name", "sheet_name", "overwrite"} & vals.keys():
             if any(record.state == "done" for record in self):
                 raise UserError(self.env._("An import that is done cannot be changed."))
+            self._job_check_idle()
             self._check_file_size(vals.get("file"))
         return super().write(vals)
 
@@ -184,11 +198,151 @@ class CustomerArchiveImport(models.Model):
 
     def _action_check(self):
         for record in self:
-            record._run_and_record(write=False)
+            record._run_or_queue(write=False)
 
     def _action_import(self):
         for record in self:
-            record._run_and_record(write=True)
+            record._run_or_queue(write=True)
+
+    def _run_or_queue(self, write):
+        """A small file now, in the request; a larger one in the background."""
+        self.ensure_one()
+        self._job_check_idle()
+        inline = len(base64.b64decode(self.with_context(bin_size=False).file or b"")) <= (
+            self._config_int(INLINE_BYTES_PARAM, DEFAULT_INLINE_KB) * 1024
+        )
+        if inline:
+            self._run_and_record(write)
+            return
+        _ = self.env._
+        name = (
+            _("Import of %(file)s", file=self.file_name)
+            if write
+            else _("Check of %(file)s", file=self.file_name)
+        )
+        self._job_start(name, kind="import" if write else "check")
+        self.message_post(
+            body=_(
+                "%(job)s runs in the background; this form shows how far it is, and you are "
+                "told when it ends.",
+                job=name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # ------------------------------------------------------------ background
+    def _job_step(self, job, deadline):
+        """One batch of a background check or import: first the file is read into staged
+        rows, then the rows are handled a chunk at a time until the deadline; the run's
+        bookkeeping goes to the job between batches. All or nothing: an import is
+        checked first (the transition wants a check without errors), written in batches,
+        and undone, a batch at a time too, when a batch finds an error."""
+        self.ensure_one()
+        cursor = dict(job.cursor or {})
+        if not cursor:
+            return self._job_stage(job, write=job.kind == "import")
+        write = cursor["write"]
+        if cursor["phase"] == "undo":
+            return self._job_undo(job, cursor)
+        run = ImportRun(self, write=cursor["write"])
+        run.load_state(cursor["run"])
+        if not run.may_import():
+            return run.lines[-1]["message"]
+        staged = self.sudo().staged_attachment_id.raw or b""
+        offset = run.execute_staged(staged, cursor["offset"], deadline)
+        self._save_lines(run.lines)
+        run.lines = []
+        cursor["run"] = run.dump_state()
+        if write and run.error_count:
+            # this batch's errors are kept; what earlier batches wrote is taken back
+            cursor.update(phase="undo", offset=0)
+            job._set_progress(0, len(run.undo["partners"]) + len(run.undo["archives"]), cursor)
+            return False
+        if offset is not None:
+            cursor["offset"] = offset
+            job._set_progress(run.row_count, cursor["total"], cursor)
+            return False
+        self._record(run, write, lines_saved=True)
+        job._set_progress(run.row_count, run.row_count, {"done": True}, result=self.result)
+        self.sudo().staged_attachment_id.unlink()
+        return True
+
+    def _job_stage(self, job, write):
+        """The first batch: read the file into staged rows, clear the former results."""
+        run = ImportRun(self, write=write)
+        if not run.may_import():
+            return run.lines[-1]["message"]
+        staged = run.stage()
+        # sudo: the staged rows are the import's own, read by its batches only
+        old = self.sudo().staged_attachment_id
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{self.file_name}.rows.jsonl",
+                    "raw": staged,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/jsonl",
+                }
+            )
+        )
+        self.sudo().write({"staged_attachment_id": attachment.id})
+        old.unlink()
+        self.sudo().line_ids.unlink()
+        total = staged.count(b"\n")
+        job._set_progress(
+            0,
+            total,
+            {"phase": "rows", "write": write, "offset": 0, "total": total, "run": run.dump_state()},
+        )
+        return False
+
+    def _job_undo(self, job, cursor, reason=None):
+        """Take back, a batch at a time, what a failed background import wrote: the
+        values it replaced, then the dossiers and customers it created; then fail."""
+        run = ImportRun(self, write=True)
+        run.load_state(cursor["run"])
+        undo = run.undo
+        while undo["updates"]:
+            model, record_id, old = undo["updates"].pop()
+            self.env[model].browse(record_id).exists().write(old)
+        for key, model in (("archives", "customer.archive"), ("partners", "res.partner")):
+            ids, undo[key] = undo[key][:UNDO_BATCH], undo[key][UNDO_BATCH:]
+            if ids:
+                # sudo: the import takes back what it created, whoever may delete them
+                self.env[model].sudo().browse(ids).exists().unlink()
+                break
+        cursor["run"] = run.dump_state()
+        left = len(undo["partners"]) + len(undo["archives"])
+        if left:
+            job._set_progress(job.total_count - left, job.total_count, cursor)
+            return False
+        run.rolled_back = True
+        if reason:
+            run.error(0, reason)
+        self._record(run, True, lines_saved=True)
+        self.sudo().staged_attachment_id.unlink()
+        job._set_progress(job.total_count, job.total_count, {"done": True})
+        return self.result
+
+    def _job_failed(self, job, message):
+        """A batch crashed: take back what the earlier batches of an import wrote (a
+        checked file fails on no row; this is for what nobody foresaw)."""
+        cursor = dict(job.cursor or {})
+        if cursor.get("write") and cursor.get("phase") == "rows":
+            cursor["phase"] = "undo"
+            while not isinstance(self._job_undo(job, cursor, reason=message), str):
+                cursor = dict(job.cursor)
+            return
+        self._workflow_write({"state": "failed", "result": message})
+
+    def _save_lines(self, lines):
+        # sudo: the result lines are the import's own bookkeeping (see _record)
+        self.env["customer.archive.import.line"].sudo().create(
+            [dict(line, import_id=self.id) for line in lines]
+        )
 
     def _run_and_record(self, write):
         """Run the file; on import, inside a savepoint that any error rolls back."""
@@ -211,8 +365,9 @@ class CustomerArchiveImport(models.Model):
                 run.fail(error)
         self._record(run, write)
 
-    def _record(self, run, write):
-        """Store the outcome: counts, columns, result lines, state."""
+    def _record(self, run, write, lines_saved=False):
+        """Store the outcome: counts, columns, result lines (unless the batches saved
+        them), state."""
         _ = self.env._
         failed = bool(run.error_count)
         if write and not failed:
@@ -262,10 +417,14 @@ class CustomerArchiveImport(models.Model):
         if write and failed:
             # nothing was created nor updated: only the reasons remain
             lines = [line for line in lines if line["kind"] not in ("create", "update")]
-        self.sudo().line_ids.unlink()
-        self.env["customer.archive.import.line"].sudo().create(
-            [dict(line, import_id=self.id) for line in lines]
-        )
+        if lines_saved:
+            if write and failed:
+                self.sudo().line_ids.filtered(
+                    lambda line: line.kind in ("create", "update")
+                ).unlink()
+        else:
+            self.sudo().line_ids.unlink()
+            self._save_lines(lines)
         if run.columns is not None and [c[:3] for c in run.columns] != self._column_spec():
             self.sudo().column_ids.unlink()
             self.env["customer.archive.import.column"].sudo().create(

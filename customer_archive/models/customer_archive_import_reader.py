@@ -11,7 +11,9 @@ Plain functions; errors are ``UserError`` in the user's language."""
 
 import codecs
 import csv
+import datetime
 import io
+import json
 import zipfile
 
 import openpyxl
@@ -204,3 +206,52 @@ class Workbook:
             self._book.close()
         elif self.format == "xls" and self._book is not None:
             self._book.release_resources()
+
+
+# ------------------------------------------------------------ staged rows
+# A background import reads the file once into staged rows, one JSON line per row, so
+# that each of its batches takes up where the last stopped without reading the file
+# again from its start (a workbook cannot be read from its middle).
+_TEMPORAL = (
+    (datetime.datetime, "dt", datetime.datetime.fromisoformat),
+    (datetime.date, "d", datetime.date.fromisoformat),
+    (datetime.time, "t", datetime.time.fromisoformat),
+)
+
+
+def _encode(value):
+    for kind, tag, _decode in _TEMPORAL:  # datetime first: it is a date too
+        if isinstance(value, kind):
+            return {tag: value.isoformat()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        for _kind, tag, decode in _TEMPORAL:
+            if tag in value:
+                return decode(value[tag])
+    return value
+
+
+def stage_rows(rows):
+    """``rows`` (``(number, [values])``) as staged rows: bytes, a JSON line per row."""
+    return b"".join(
+        json.dumps([number, [_encode(value) for value in values]], ensure_ascii=False).encode()
+        + b"\n"
+        for number, values in rows
+    )
+
+
+def staged_rows(staged, offset=0):
+    """``(number, [values], end)`` of the staged rows from byte ``offset``; ``end`` is the
+    offset just after the row."""
+    size = len(staged)
+    position = offset
+    while position < size:
+        end = staged.find(b"\n", position)
+        if end < 0:
+            end = size
+        number, values = json.loads(staged[position:end])
+        position = end + 1
+        yield number, [_decode(value) for value in values], position

@@ -9,13 +9,14 @@ dossiers) or used to fill the empty fields of the customers found."""
 import base64
 import hashlib
 import json
+import time
 
 from odoo.exceptions import ValidationError
 
 from . import customer_archive_credit_code as credit_code
 from . import customer_archive_import_match as match
 from .customer_archive import LOCKED_FIELDS, MANAGER, MAX_AMOUNT, MAX_EMPLOYEES
-from .customer_archive_import_reader import Workbook
+from .customer_archive_import_reader import Workbook, stage_rows, staged_rows
 from .customer_archive_input import DEFAULT_LIMITS
 
 # rows handled together: one query per key and one batched create per chunk
@@ -24,6 +25,24 @@ CHUNK_SIZE = 1000
 HEADER_SEARCH_ROWS = 10
 # result lines kept on the record, errors and others each; the counts say how many
 MAX_LINES = 1000
+# what a run carries from one batch of a background import to the next
+STATE_KEYS = (
+    "file_format",
+    "sheet_names",
+    "header_key",
+    "columns",
+    "row_count",
+    "create_count",
+    "update_count",
+    "conflict_count",
+    "error_count",
+    "kept_errors",
+    "kept_others",
+    "seen_codes",
+    "seen_names",
+    "seen_partners",
+    "undo",
+)
 
 
 def form_only_defaults(model):
@@ -76,6 +95,27 @@ class ImportRun:
         }
         Partner, Archive = self.env["res.partner"], self.env["customer.archive"]
         self.targets = {"partner": Partner, "archive": Archive}
+        # what the writes made, for a background import to undo when a later batch fails
+        self.undo = {"partners": [], "archives": [], "updates": []}
+        # the byte offset in the staged rows after the last row read
+        self.position = 0
+
+    # ------------------------------------------------------------ between batches
+    def dump_state(self):
+        """What the next batch needs, as JSON: counters, columns, the file's keys seen."""
+        state = {key: getattr(self, key) for key in STATE_KEYS}
+        state["seen_names"] = [[*key, row] for key, row in self.seen_names.items()]
+        state["seen_partners"] = [[key, row] for key, row in self.seen_partners.items()]
+        return state
+
+    def load_state(self, state):
+        for key in STATE_KEYS:
+            if key in state:
+                setattr(self, key, state[key])
+        if self.columns is not None:
+            self.columns = [tuple(column) for column in self.columns]
+        self.seen_names = {(name, phone): row for name, phone, row in state.get("seen_names", [])}
+        self.seen_partners = {partner: row for partner, row in state.get("seen_partners", [])}
 
     # ------------------------------------------------------------ results
     def error(self, row, message, column=None, value=None):
@@ -104,52 +144,77 @@ class ImportRun:
         self.error(0, message)
 
     # ------------------------------------------------------------ the pass
-    def execute(self):
-        record = self.record
-        if not self.env["res.partner"].has_access("create"):
-            self.error(
-                0,
-                self.env._(
-                    "Importing customers creates contacts: you need the right Contact "
-                    "Creation. Ask your administrator."
-                ),
-            )
-            return
-        data = base64.b64decode(record.with_context(bin_size=False).file or b"")
+    def may_import(self):
+        if self.env["res.partner"].has_access("create"):
+            return True
+        self.error(
+            0,
+            self.env._(
+                "Importing customers creates contacts: you need the right Contact "
+                "Creation. Ask your administrator."
+            ),
+        )
+        return False
+
+    def stage(self):
+        """Read the file once into staged rows (see ``stage_rows``); return them."""
+        data = base64.b64decode(self.record.with_context(bin_size=False).file or b"")
         book = Workbook(self.env, data)
         try:
             self.file_format = book.format
             self.sheet_names = book.sheet_names()
-            rows = book.iter_rows(record.sheet_name or None)
-            rows = self._read_header(rows)
-            if self.error_count:
-                return
-            chunk = []
-            max_rows = record._max_rows()
-            for number, values in rows:
-                if not any(match.as_text(value) for value in values):
-                    continue
-                self.row_count += 1
-                if self.row_count > max_rows:
-                    self.error(
-                        number,
-                        self.env._(
-                            "The file has more than %(limit)s customer rows; split it into "
-                            "several files.",
-                            limit=max_rows,
-                        ),
-                    )
-                    return
-                chunk.append((number, values))
-                if len(chunk) >= CHUNK_SIZE:
-                    self._handle_chunk(chunk)
-                    chunk = []
-            if chunk:
-                self._handle_chunk(chunk)
-            if not self.row_count:
-                self.error(0, self.env._("The file has a header but no customer rows."))
+            return stage_rows(book.iter_rows(self.record.sheet_name or None))
         finally:
             book.close()
+
+    def execute(self):
+        """The whole pass at once (a small file, in the request)."""
+        if not self.may_import():
+            return
+        self.execute_staged(self.stage(), 0)
+
+    def execute_staged(self, staged, offset, deadline=None):
+        """Handle the staged rows from byte ``offset``, a chunk at a time, until the end
+        or the first chunk after ``deadline`` (``time.monotonic()``); return the offset
+        to go on from, ``None`` at the end."""
+        rows = self._positioned(staged_rows(staged, offset))
+        if offset == 0:
+            rows = self._read_header(rows)
+            if self.error_count:
+                return None
+        chunk = []
+        max_rows = self.record._max_rows()
+        for number, values in rows:
+            if not any(match.as_text(value) for value in values):
+                continue
+            self.row_count += 1
+            if self.row_count > max_rows:
+                self.error(
+                    number,
+                    self.env._(
+                        "The file has more than %(limit)s customer rows; split it into "
+                        "several files.",
+                        limit=max_rows,
+                    ),
+                )
+                return None
+            chunk.append((number, values))
+            if len(chunk) >= CHUNK_SIZE:
+                self._handle_chunk(chunk)
+                chunk = []
+                if deadline is not None and time.monotonic() > deadline:
+                    return self.position
+        if chunk:
+            self._handle_chunk(chunk)
+        if not self.row_count:
+            self.error(0, self.env._("The file has a header but no customer rows."))
+        return None
+
+    def _positioned(self, rows):
+        """The rows, keeping ``position`` just after the row last given."""
+        for number, values, end in rows:
+            self.position = end
+            yield number, values
 
     def _read_header(self, rows):
         """Find the header among the first rows; the rows after it are returned."""
@@ -721,7 +786,8 @@ class ImportRun:
                     for row in creates
                 ]
             )
-            Archive.create(
+            self.undo["partners"] += partners.ids
+            archives = Archive.create(
                 [
                     dict(
                         archive_defaults,
@@ -732,18 +798,30 @@ class ImportRun:
                     for row, partner in zip(creates, partners, strict=True)
                 ]
             )
+            self.undo["archives"] += archives.ids
             for row, partner in zip(creates, partners, strict=True):
                 self._line("create", row["row"], self.env._("Created."), partner=partner.id)
         for row in updates:
             changes = row.get("changes") or {}
             partner = Partner.browse(row["partner"])
             if changes.get("partner"):
+                self._keep_old(partner, changes["partner"])
                 partner.write(changes["partner"])
             if changes.get("archive"):
                 archive = row.get("archive")
                 if archive:
-                    archive.with_env(Archive.env).write(changes["archive"])
+                    archive = archive.with_env(Archive.env)
+                    self._keep_old(archive, changes["archive"])
+                    archive.write(changes["archive"])
                 else:
-                    Archive.create(
+                    created = Archive.create(
                         [dict(changes["archive"], partner_id=partner.id, company_id=company.id)]
                     )
+                    self.undo["archives"] += created.ids
+
+    def _keep_old(self, record, vals):
+        """The values ``vals`` replace on ``record``, as ``write`` takes them back."""
+        old = {
+            fname: record._fields[fname].convert_to_write(record[fname], record) for fname in vals
+        }
+        self.undo["updates"].append([record._name, record.id, old])

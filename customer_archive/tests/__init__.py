@@ -9,6 +9,7 @@ from . import (
     test_customer_archive_duplicate,
     test_customer_archive_handover,
     test_customer_archive_import,
+    test_customer_archive_jobs,
     test_customer_archive_journeys,
     test_customer_archive_keeper_forms,
     test_customer_archive_lang,

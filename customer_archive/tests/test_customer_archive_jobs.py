@@ -1,0 +1,202 @@
+"""Long work in the background: an import of a large file runs as a job of Odoo's
+scheduler, in batches, resumable, all or nothing, with its progress; a second start is
+refused; the one who started it is told at the end."""
+
+import base64
+import json
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from ..models import customer_archive_job as job_module
+from .common import CustomerArchiveRpcCase, make_credit_code
+from .test_customer_archive_import import HEADER, ImportCase, csv_file, xlsx_file
+
+JOB = "customer.archive.job"
+IMPORT = "customer.archive.import"
+ROWS = 2500
+
+
+def rows(count=ROWS, start=0):
+    return [
+        [
+            f"苏州测试{number:05d}贸易有限公司",
+            make_credit_code(50000 + number),
+            "张三",
+            "100万",
+            "2010-01-01",
+            "江苏省",
+            f"0512-{number:07d}",
+            "",
+        ]
+        for number in range(start, start + count)
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a file over 1 KB goes to the background (the default is 64 KB)
+        cls.env["ir.config_parameter"].set_param("customer_archive.import_inline_kb", "1")
+        cls.Job = cls.env[JOB]
+
+    def run_jobs(self, limit=1000):
+        """Run the scheduler's job as Odoo's cron runs it, a batch per call, each batch
+        as short as it may be (one chunk of rows); return the calls made."""
+        calls = 0
+        with patch.object(job_module, "BATCH_SECONDS", 0):
+            while self.Job.search_count([("state", "in", ("queued", "running"))]):
+                self.Job._cron_run()
+                calls += 1
+                self.assertLess(calls, limit, "the jobs do not end")
+        return calls
+
+    def job_of(self, record):
+        return self.Job.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+
+    def imported_partners(self):
+        return self.env["res.partner"].search_count([("name", "like", "苏州测试")])
+
+    def web_import(self, data, file_name="客户名单.csv"):
+        """An import saved from its form as the web client saves it, by the keeper."""
+        return self.web_create(
+            IMPORT,
+            self.officer,
+            {"file": base64.b64encode(data), "file_name": file_name},
+        )
+
+    def test_large_file_checked_and_imported_in_batches(self):
+        """A large file is checked, then imported, by the scheduler in several batches,
+        each row once; the form shows the job and its progress; the keeper is told at
+        the end, in his language."""
+        record = self.web_import(csv_file([HEADER, *rows()]))
+        record.action_check()
+        job = self.job_of(record)
+        self.assertEqual((job.state, job.kind, job.user_id), ("queued", "check", self.officer))
+        record.invalidate_recordset()  # the web client reads the form again after a button
+        self.assertTrue(record.job_running)
+        self.assertEqual(record.state, "draft")
+        calls = self.run_jobs()
+        self.assertGreater(calls, 2, "the rows were handled in several batches")
+        self.assertEqual((job.state, job.done_count, job.total_count), ("done", ROWS, ROWS))
+        self.assertEqual(
+            (record.state, record.row_count, record.create_count), ("checked", ROWS, ROWS)
+        )
+        self.assertFalse(self.imported_partners(), "a check writes no customer")
+        record.action_import()
+        calls = self.run_jobs()
+        self.assertGreater(calls, 2)
+        self.assertEqual(record.state, "done")
+        self.assertEqual(self.imported_partners(), ROWS)
+        archives = self.env["customer.archive"].search([("partner_id.name", "like", "苏州测试")])
+        self.assertEqual(len(archives), ROWS)
+        told = record.message_ids.filtered(lambda m: self.officer.partner_id in m.partner_ids)
+        self.assertEqual(len(told), 2, "told at the end of the check and of the import")
+        self.env.cr.flush()  # what the cron's commit writes: the bus notifications
+        notes = [
+            json.loads(note.message)
+            for note in self.env["bus.bus"].sudo().search([], order="id")
+            if json.loads(note.channel)[1:] == ["res.partner", self.officer.partner_id.id]
+        ]
+        progress = [note["payload"] for note in notes if note["type"] == "customer_archive_job"]
+        self.assertGreater(len(progress), 4, "the progress was reported batch by batch")
+        self.assertEqual(progress[-1]["state"], "done")
+
+    def test_interrupted_batch_resumes_with_every_row_once(self):
+        """A worker killed in the middle of a batch leaves the batch undone; the job
+        resumes from its last batch and imports every row once."""
+        record = self.web_import(csv_file([HEADER, *rows()]))
+        record.action_check()
+        self.run_jobs()
+        record.action_import()
+        job = self.job_of(record).filtered(lambda j: j.kind == "import")
+        with patch.object(job_module, "BATCH_SECONDS", 0):
+            self.Job._cron_run()  # the file staged
+            self.Job._cron_run()  # a first chunk written
+            done = job.done_count
+            with self.assertRaises(KeyboardInterrupt), self.env.cr.savepoint():
+                self.Job._cron_run()
+                raise KeyboardInterrupt  # the worker dies before the batch commits
+        self.env.invalidate_all()
+        self.assertEqual(job.done_count, done)
+        self.run_jobs()
+        self.assertEqual(job.state, "done")
+        self.assertEqual(self.imported_partners(), ROWS)
+
+    def test_import_failing_in_its_last_batch_leaves_nothing(self):
+        """When the last batch of an import finds an error (the data changed since the
+        check), what the earlier batches wrote is taken back: nothing is imported."""
+        data = rows()
+        record = self.web_import(csv_file([HEADER, *data]))
+        record.action_check()
+        self.run_jobs()
+        self.assertEqual(record.state, "checked")
+        # since the check, the last customer got a secret dossier the keeper may not read
+        last = self.env["res.partner"].create({"name": data[-1][0], "is_company": True})
+        self.env["customer.archive"].create(
+            {
+                "partner_id": last.id,
+                "credit_code": data[-1][1],
+                "user_id": self.manager.id,
+                "confidentiality": "secret",
+            }
+        )
+        record.action_import()
+        self.run_jobs()
+        job = self.job_of(record).filtered(lambda j: j.kind == "import")
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(record.state, "failed")
+        self.assertEqual(self.imported_partners(), 1, "only the customer made since the check")
+        self.assertEqual(record.create_count, 0)
+        self.assertTrue(record.line_ids.filtered(lambda line: line.kind == "error"))
+        told = record.message_ids.filtered(lambda m: self.officer.partner_id in m.partner_ids)
+        self.assertTrue(told)
+
+    def test_second_start_refused(self):
+        """A check or import started while one runs is refused, through the form and
+        over RPC; nothing else is queued."""
+        record = self.web_import(xlsx_file([HEADER, *rows(200)]))
+        record.action_check()
+        with self.assertRaises(UserError):
+            record.action_check()
+        with self.assertRpcFault(2):
+            self.rpc(self.officer, IMPORT, "action_check", record.ids)
+        with self.assertRaises(UserError):
+            record.write({"overwrite": True})
+        self.assertEqual(len(self.job_of(record)), 1)
+        self.run_jobs()
+        self.assertEqual((record.state, record.row_count), ("checked", 200))
+
+    def test_small_file_stays_immediate(self):
+        """A file of a few rows is checked in the request, without a job."""
+        self.env["ir.config_parameter"].set_param("customer_archive.import_inline_kb", "64")
+        record = self.web_import(csv_file([HEADER, *rows(20)]))
+        record.action_check()
+        self.assertEqual((record.state, record.row_count), ("checked", 20))
+        self.assertFalse(self.job_of(record))
+
+    def test_jobs_are_nobodys_to_write(self):
+        """A job is read by who started it and the officers, written by nobody, through
+        the ORM and over RPC; a reader reads no keeper's job."""
+        record = self.web_import(csv_file([HEADER, *rows(100)]))
+        record.action_check()
+        job = self.job_of(record)
+        for vals in ({"state": "done"}, {"done_count": 99}, {"user_id": self.reader.id}):
+            with self.assertRaises(AccessError):
+                job.with_user(self.officer).write(vals)
+            with self.assertRpcFault():
+                self.rpc(self.officer, JOB, "write", job.ids, vals)
+        with self.assertRpcFault():
+            self.rpc(
+                self.officer, JOB, "create", {"name": "x", "res_model": IMPORT, "res_id": record.id}
+            )
+        with self.assertRpcFault():
+            self.rpc(self.reader, JOB, "read", job.ids, ["state"])
+        with self.assertRpcFault():
+            self.rpc(self.officer, JOB, "unlink", job.ids)
+        self.assertEqual(job.with_user(self.officer).state, "queued")
+        with self.assertRpcFault():
+            self.rpc(self.reader, IMPORT, "action_import", record.ids)
