@@ -6,6 +6,7 @@ makes the whole import fail: the work is done in a savepoint that is rolled back
 the record says why, row by row."""
 
 import base64
+import time
 
 from psycopg2 import IntegrityError
 
@@ -25,6 +26,9 @@ INLINE_BYTES_PARAM = "customer_archive.import_inline_kb"
 DEFAULT_INLINE_KB = 64
 # records a failed background import takes back per batch
 UNDO_BATCH = 2000
+# imported drafts activated in the request; more in the background, a batch at a time
+INLINE_ACTIVATIONS = 500
+ACTIVATE_BATCH = 200
 MAX_MB_PARAM = "customer_archive.import_max_mb"
 DEFAULT_MAX_MB = 30
 IMPORT_STATES = [
@@ -238,13 +242,19 @@ class CustomerArchiveImport(models.Model):
         checked first (the transition wants a check without errors), written in batches,
         and undone, a batch at a time too, when a batch finds an error."""
         self.ensure_one()
+        if job.kind == "activate":
+            return self._job_activate(job, deadline)
         cursor = dict(job.cursor or {})
         if not cursor:
             return self._job_stage(job, write=job.kind == "import")
-        write = cursor["write"]
         if cursor["phase"] == "undo":
             return self._job_undo(job, cursor)
-        run = ImportRun(self, write=cursor["write"])
+        return self._job_rows(job, cursor, deadline)
+
+    def _job_rows(self, job, cursor, deadline):
+        """A batch of the staged rows, checked or imported."""
+        write = cursor["write"]
+        run = ImportRun(self, write=write)
         run.load_state(cursor["run"])
         if not run.may_import():
             return run.lines[-1]["message"]
@@ -266,6 +276,24 @@ class CustomerArchiveImport(models.Model):
         job._set_progress(run.row_count, run.row_count, {"done": True}, result=self.result)
         self.sudo().staged_attachment_id.unlink()
         return True
+
+    def _job_activate(self, job, deadline):
+        """A batch of 启用 of the imported drafts, each through its transition."""
+        drafts = self._imported_archives().filtered(lambda archive: archive.state == "draft")
+        total = job.total_count or len(drafts)
+        done = job.done_count
+        while drafts:  # one batch at least, then until the deadline
+            batch, drafts = drafts[:ACTIVATE_BATCH], drafts[ACTIVATE_BATCH:]
+            batch.action_activate()
+            done += len(batch)
+            if time.monotonic() > deadline:
+                break
+        job._set_progress(
+            done,
+            total,
+            result=self.env._("%(count)s archives activated.", count=done),
+        )
+        return not drafts
 
     def _job_stage(self, job, write):
         """The first batch: read the file into staged rows, clear the former results."""
@@ -475,6 +503,14 @@ class CustomerArchiveImport(models.Model):
 
     def action_activate_archives(self):
         """启用 the imported dossiers still in draft, together (each through its own
-        transition and guard)."""
+        transition and guard): a few hundred now, more in the background."""
         self.ensure_one()
-        return self._imported_archives().action_activate_drafts()
+        self._job_check_idle()
+        drafts = self._imported_archives().filtered(lambda archive: archive.state == "draft")
+        if len(drafts) <= INLINE_ACTIVATIONS:
+            return drafts.action_activate_drafts()
+        self._job_start(
+            self.env._("Activation of the archives of %(file)s", file=self.file_name),
+            kind="activate",
+        )
+        return True

@@ -7,11 +7,13 @@ province and salesperson) is approved by a manager and printed as the
 顾客满意度调查分析报告. Answers scoring under the company's target open a corrective
 action for the salesperson (see ``survey_user_input.py``)."""
 
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from .customer_archive import MANAGER, OFFICER
 from .customer_archive_workflow_mixin import Transition, door_open
 
@@ -19,12 +21,21 @@ SURVEY = "customer_archive.survey_customer_satisfaction"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # what the campaign asks: changed while it is a draft, frozen once sent
 REQUEST_FIELDS = {"year", "company_id", "survey_id", "archive_ids", "date_deadline"}
+# a campaign of up to this many customers is sent in the request; a larger one in the
+# background, a batch of customers at a time
+INLINE_SEND = 200
+SEND_BATCH = 100
 
 
 class CustomerArchiveSurveyCampaign(models.Model):
     _name = "customer.archive.survey.campaign"
     _description = "Customer Satisfaction Survey Campaign"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.workflow.mixin",
+        "customer.archive.job.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "year desc, id desc"
     _check_company_auto = True
 
@@ -148,11 +159,55 @@ class CustomerArchiveSurveyCampaign(models.Model):
         return True
 
     def _action_send(self):
+        """Send now; a campaign of many customers sends in the background, a batch at a
+        time, and is sent when the last batch is."""
+        self._job_check_idle()
         for campaign in self:
+            if len(campaign._target_archives()) > INLINE_SEND:
+                campaign._check_sendable()
+                campaign._job_start(
+                    self.env._("Sending of %(campaign)s", campaign=campaign.name), kind="send"
+                )
+                continue
             campaign._send_survey()
+            campaign._mark_sent()
+
+    def _mark_sent(self):
         self._workflow_write(
             {"state": "sent", "sender_id": self.env.uid, "date_sent": fields.Datetime.now()}
         )
+
+    def _check_sendable(self):
+        if self.date_deadline and self.date_deadline < fields.Date.context_today(self):
+            raise UserError(self.env._("The answer date of a survey to send is not past."))
+        if not self.survey_id.active:
+            raise UserError(self.env._("The survey of this campaign is archived."))
+
+    def _job_step(self, job, deadline):
+        """A batch of the sending, the customers in the order of their ids."""
+        cursor = dict(job.cursor or {"last": 0, "sent": 0, "left_out": 0, "people": 0})
+        targets = self._target_archives().sorted("id")
+        todo = targets.filtered(lambda a: a.id > cursor["last"])
+        while todo:  # one batch at least, then until the deadline
+            batch, todo = todo[:SEND_BATCH], todo[SEND_BATCH:]
+            people, recipients = self._people_and_recipients(batch)
+            cursor["people"] += len(people)
+            cursor["left_out"] += len(people) - len(recipients)
+            cursor["sent"] += len(self._send_to(recipients))
+            cursor["last"] = batch[-1].id
+            if time.monotonic() > deadline:
+                break
+        if todo:
+            job._set_progress(len(targets) - len(todo), len(targets), cursor)
+            return False
+        if not cursor["sent"]:
+            return self._nobody_message(bool(cursor["people"]))
+        self._post_sent(cursor["sent"], cursor["left_out"])
+        self._mark_sent()
+        job._set_progress(
+            len(targets), len(targets), {}, self._sent_message(cursor["sent"], cursor["left_out"])
+        )
+        return True
 
     def action_close(self):
         self._workflow_run("close")
@@ -183,27 +238,15 @@ class CustomerArchiveSurveyCampaign(models.Model):
             [("state", "=", "active"), ("company_id", "=", self.company_id.id)]
         )
 
-    def _recipients(self):
-        """[(dossier, contact)] to send the survey to: the customer and its contacts that
-        have an email and a current consent to surveys on the dossier.
-
-        Refused, with what is missing, when nobody is left."""
-        self.ensure_one()
-        archives = self._target_archives()
+    def _people_and_recipients(self, archives):
+        """The customers and contacts with an email of ``archives``, and of them the
+        ``(dossier, contact)`` that have a current consent to surveys on the dossier."""
         people = [
             (archive, person)
             for archive in archives
             for person in archive.partner_id | archive.partner_id.child_ids
             if person.email_normalized
         ]
-        if not people:
-            raise UserError(
-                self.env._(
-                    "None of the customers of %(campaign)s has a contact with an email: "
-                    "there is nobody to send the survey to.",
-                    campaign=self.display_name,
-                )
-            )
         consents = self.env["customer.archive.consent"].search(
             [
                 ("archive_id", "in", archives.ids),
@@ -212,27 +255,44 @@ class CustomerArchiveSurveyCampaign(models.Model):
             ]
         )
         consented = {(consent.archive_id.id, consent.partner_id.id) for consent in consents}
-        recipients = [pair for pair in people if (pair[0].id, pair[1].id) in consented]
-        if not recipients:
-            raise UserError(
-                self.env._(
-                    "No contact with an email of the customers of %(campaign)s has a current "
-                    "consent to satisfaction surveys on record: nothing is sent.",
-                    campaign=self.display_name,
-                )
+        return people, [pair for pair in people if (pair[0].id, pair[1].id) in consented]
+
+    def _nobody_message(self, with_email):
+        if not with_email:
+            return self.env._(
+                "None of the customers of %(campaign)s has a contact with an email: "
+                "there is nobody to send the survey to.",
+                campaign=self.display_name,
             )
+        return self.env._(
+            "No contact with an email of the customers of %(campaign)s has a current "
+            "consent to satisfaction surveys on record: nothing is sent.",
+            campaign=self.display_name,
+        )
+
+    def _recipients(self):
+        """[(dossier, contact)] to send the survey to: the customer and its contacts that
+        have an email and a current consent to surveys on the dossier.
+
+        Refused, with what is missing, when nobody is left."""
+        self.ensure_one()
+        people, recipients = self._people_and_recipients(self._target_archives())
+        if not recipients:
+            raise UserError(self._nobody_message(bool(people)))
         return recipients, len(people) - len(recipients)
 
     def _send_survey(self):
         """Create one answer per recipient, tied to his dossier, and mail the invitation
         in his language."""
         self.ensure_one()
-        if self.date_deadline and self.date_deadline < fields.Date.context_today(self):
-            raise UserError(self.env._("The answer date of a survey to send is not past."))
-        if not self.survey_id.active:
-            raise UserError(self.env._("The survey of this campaign is archived."))
+        self._check_sendable()
         recipients, without_consent = self._recipients()
-        # who already has an answer of this campaign is not asked twice
+        answers = self._send_to(recipients)
+        self._post_sent(len(answers), without_consent)
+
+    def _send_to(self, recipients):
+        """The answers of ``recipients`` not asked yet, created and their invitations
+        mailed."""
         # sudo: every answer already sent counts, those of secret dossiers included
         asked = {
             (answer.customer_archive_id.id, answer.partner_id.id)
@@ -262,17 +322,21 @@ class CustomerArchiveSurveyCampaign(models.Model):
                 ]
             )
         )
-        template = self.env.ref("survey.mail_template_user_input_invite")
-        template.send_mail_batch(answers.ids)
-        self.message_post(
-            body=self.env._(
-                "Survey sent to %(count)s contacts; %(skipped)s contacts with an email have "
-                "no consent to surveys and were left out.",
-                count=len(answers),
-                skipped=without_consent,
-            ),
-            subtype_xmlid="mail.mt_note",
+        if answers:
+            template = self.env.ref("survey.mail_template_user_input_invite")
+            template.send_mail_batch(answers.ids)
+        return answers
+
+    def _sent_message(self, count, skipped):
+        return self.env._(
+            "Survey sent to %(count)s contacts; %(skipped)s contacts with an email have "
+            "no consent to surveys and were left out.",
+            count=count,
+            skipped=skipped,
         )
+
+    def _post_sent(self, count, skipped):
+        self.message_post(body=self._sent_message(count, skipped), subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------ analysis
     def _analysis_by(self, groupby):

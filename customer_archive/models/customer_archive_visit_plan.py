@@ -1,9 +1,11 @@
+import time
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from . import customer_classification_rules as rules
 from .customer_archive import MANAGER
 from .customer_archive_visit import MADE_STATES, OPEN_STATES
@@ -12,6 +14,10 @@ from .customer_archive_workflow_mixin import Transition
 # the longest period a plan covers, and the furthest "not visited for" filter
 MAX_PERIOD_DAYS = 366
 MAX_SINCE_DAYS = 3660
+# a plan of up to this many customers makes its visits in the request; a larger one in
+# the background, a batch at a time
+INLINE_VISITS = 300
+GENERATE_BATCH = 200
 # the filters that choose the customers of a plan
 FILTER_FIELDS = (
     "filter_grade",
@@ -30,7 +36,12 @@ class CustomerArchiveVisitPlan(models.Model):
 
     _name = "customer.archive.visit.plan"
     _description = "Customer Visit Plan"
-    _inherit = ["customer.archive.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "customer.archive.workflow.mixin",
+        "customer.archive.job.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -233,28 +244,67 @@ class CustomerArchiveVisitPlan(models.Model):
     def _action_generate(self):
         """One visit per customer of the plan, to its salesperson (or the plan's
         responsible), once: customers already in the plan's visits are skipped. The
-        plans are locked first, so two clicks at once take turns."""
+        plans are locked first, so two clicks at once take turns. A plan of many
+        customers makes its visits in the background, a batch at a time."""
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM customer_archive_visit_plan WHERE id IN %s ORDER BY id FOR UPDATE",
                 tuple(self.ids),
             )
         )
+        self._job_check_idle()
+        visits = self.env["customer.archive.visit"]
+        for plan in self:
+            if len(plan.archive_ids) > INLINE_VISITS:
+                plan._job_start(
+                    self.env._("Visits of plan %(plan)s", plan=plan.name), kind="generate"
+                )
+                continue
+            created, skipped = plan._generate_visits(plan.archive_ids)
+            plan._post_generate_result(len(created), skipped)
+            plan._workflow_write({"state": "open"})
+            visits |= created
+        return visits
+
+    def _generate_visits(self, archives):
+        """Visits of ``archives`` for the plan, but those it has and the customers with
+        a visit still to make elsewhere (it serves the plan too); (visits, skipped)."""
+        self.ensure_one()
         self.invalidate_recordset(["visit_ids"])
         Visit = self.env["customer.archive.visit"]
-        # a customer with a visit still to make (of another plan, a rule or by hand) is
-        # not visited twice: that visit serves the plan too
-        busy = Visit._archives_with_open_visit(self.archive_ids.ids)
-        vals_list = []
-        for plan in self:
-            visited = set(plan.visit_ids.archive_id.ids)
-            todo = plan.archive_ids.filtered(lambda a, v=visited: a.id not in v)
-            skipped = todo.filtered(lambda a: a.id in busy)
-            vals_list += [plan._prepare_visit_vals(archive) for archive in todo - skipped]
-            plan._post_generate_result(len(todo - skipped), skipped)
-        visits = Visit.create(vals_list)
+        # sudo: which customers the plan already visits, whoever may read the visits
+        mine = Visit.sudo().search([("plan_id", "=", self.id), ("archive_id", "in", archives.ids)])
+        visited = set(mine.archive_id.ids)
+        todo = archives.filtered(lambda a: a.id not in visited)
+        busy = Visit._archives_with_open_visit(todo.ids)
+        skipped = todo.filtered(lambda a: a.id in busy)
+        created = Visit.create([self._prepare_visit_vals(archive) for archive in todo - skipped])
+        return created, skipped
+
+    def _job_step(self, job, deadline):
+        """A batch of the plan's visits, its customers in the order of their ids."""
+        cursor = dict(job.cursor or {"last": 0, "made": 0, "skipped": []})
+        archives = self.archive_ids.sorted("id").filtered(lambda a: a.id > cursor["last"])
+        total = len(self.archive_ids)
+        while archives:  # one batch at least, then until the deadline
+            batch, archives = archives[:GENERATE_BATCH], archives[GENERATE_BATCH:]
+            created, skipped = self._generate_visits(batch)
+            cursor["last"] = batch[-1].id
+            cursor["made"] += len(created)
+            cursor["skipped"] += skipped.ids
+            if time.monotonic() > deadline:
+                break
+        done = total - len(archives)
+        if archives:
+            job._set_progress(done, total, cursor)
+            return False
+        skipped = self.env["customer.archive"].browse(cursor["skipped"])
+        self._post_generate_result(cursor["made"], skipped)
         self._workflow_write({"state": "open"})
-        return visits
+        job._set_progress(
+            total, total, {}, self.env._("%(count)s visit(s) planned.", count=cursor["made"])
+        )
+        return True
 
     def _post_generate_result(self, count, skipped):
         """Say on the plan how many visits it made, and which customers it skipped."""

@@ -17,10 +17,11 @@ import time
 import zlib
 
 from odoo import Command, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
+from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from . import customer_classification_store as store
 from .customer_archive import MANAGER
 from .customer_archive_lang import user_lang
@@ -36,7 +37,7 @@ WRITE_BATCH = 5000
 class CustomerClassificationPolicy(models.Model):
     _name = "customer.classification.policy"
     _description = "Customer Classification Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["customer.archive.job.mixin", "mail.thread"]
     _order = "company_id"
     _check_company_auto = True
 
@@ -269,29 +270,41 @@ class CustomerClassificationPolicy(models.Model):
     # ------------------------------------------------------------------
 
     def action_recompute(self):
-        """Recompute now: classify every customer of the policy's company."""
+        """Recompute now: classify every customer of the policy's company, in the
+        background (the scheduler's job; the form shows it and the manager is told)."""
         if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only archive managers may recompute the classification."))
-        # sudo: the rules read every invoice and write every customer of the
-        # company, which a manager may not be allowed to open one by one.
-        done = self.sudo()._recompute_classification()
-        if len(done) < len(self):
-            raise UserError(
-                self.env._("The classification is being recomputed already; try again later.")
+        for policy in self:
+            policy._job_start(
+                self.env._("Classification of %(company)s", company=policy.company_id.name),
+                kind="recompute",
             )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
+                "type": "info",
                 "message": self.env._(
-                    "%(count)s customers classified, %(changed)s changed.",
-                    count=sum(self.mapped("last_run_count")),
-                    changed=sum(self.mapped("last_run_changed")),
+                    "The classification is recomputed in the background; you are told when it ends."
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _job_step(self, job, deadline):
+        """The recompute in one step: one statement classifies every customer (in
+        PostgreSQL, off the worker's CPU time), then the changed ones are stored."""
+        # sudo: the rules read every invoice and write every customer of the
+        # company, which a manager may not be allowed to open one by one.
+        if not self.sudo()._recompute_classification():
+            return self.env._("The classification is being recomputed already; try again later.")
+        message = self.env._(
+            "%(count)s customers classified, %(changed)s changed.",
+            count=self.last_run_count,
+            changed=self.last_run_changed,
+        )
+        job._set_progress(self.last_run_count, self.last_run_count, {}, message)
+        return True
 
     @api.model
     def _cron_recompute_classification(self):

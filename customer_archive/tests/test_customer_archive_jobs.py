@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models import customer_archive_job as job_module
+from ..models import customer_archive_survey_campaign as campaign_module
+from ..models import customer_archive_visit_plan as plan_module
 from .common import CustomerArchiveRpcCase, make_credit_code
 from .test_customer_archive_import import HEADER, ImportCase, csv_file, xlsx_file
 
@@ -200,3 +202,98 @@ class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
         self.assertEqual(job.with_user(self.officer).state, "queued")
         with self.assertRpcFault():
             self.rpc(self.reader, IMPORT, "action_import", record.ids)
+
+    def test_progress_bar_on_the_form(self):
+        """The keeper opening an import that runs in the background sees its job and its
+        progress bar (the widget the bus moves), in a real browser."""
+        record = self.web_import(csv_file([HEADER, *rows(300)]))
+        record.action_check()
+        self.start_tour(
+            f"/odoo/customer.archive.import/{record.id}",
+            "customer_archive_job_progress",
+            login=self.officer.login,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
+    """Visit plans, survey campaigns and the activation of imported dossiers run in the
+    background beyond a few hundred records; tested with that number made small."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
+        cls.Job = cls.env[JOB]
+
+    def run_jobs(self):
+        calls = 0
+        with patch.object(job_module, "BATCH_SECONDS", 0):
+            while self.Job.search_count([("state", "in", ("queued", "running"))]):
+                self.Job._cron_run()
+                calls += 1
+                self.assertLess(calls, 100)
+        return calls
+
+    def test_plan_generates_its_visits_in_batches(self):
+        """A large plan makes its visits in the background, each customer once, and opens
+        when the last batch is done; a second start meanwhile is refused."""
+        archives = self.archive_own | self.archive_other | self.archive_kept
+        plan = (
+            self.env["customer.archive.visit.plan"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "年度回访",
+                    "purpose": "了解产品使用情况",
+                    "archive_ids": [(6, 0, archives.ids)],
+                }
+            )
+        )
+        with (
+            patch.object(plan_module, "INLINE_VISITS", 1),
+            patch.object(plan_module, "GENERATE_BATCH", 1),
+        ):
+            plan.action_generate()
+            self.assertEqual(plan.state, "draft")
+            with self.assertRaises(UserError):
+                plan.action_generate()
+            calls = self.run_jobs()
+        self.assertGreaterEqual(calls, 3)
+        self.assertEqual(plan.state, "open")
+        self.assertEqual(plan.sudo().visit_ids.archive_id, archives)
+        self.assertIn("3 visit(s) planned", plan.job_result or self.Job.search([], limit=1).result)
+
+    def test_campaign_sends_in_batches(self):
+        """A large campaign sends in the background and is sent when the last batch is;
+        the keeper is told."""
+        self.contact_own.email = "liuhaiyan@pujiang.example.com"
+        self.env["customer.archive.consent"].create(
+            {
+                "archive_id": self.archive_own.id,
+                "partner_id": self.contact_own.id,
+                "purpose": "survey",
+                "date": "2025-01-10",
+            }
+        )
+        campaign = (
+            self.env["customer.archive.survey.campaign"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "name": "2026 年度顾客满意度调查",
+                    "archive_ids": [(6, 0, (self.archive_own | self.archive_other).ids)],
+                }
+            )
+        )
+        with (
+            patch.object(campaign_module, "INLINE_SEND", 0),
+            patch.object(campaign_module, "SEND_BATCH", 1),
+        ):
+            campaign.action_send()
+            self.assertEqual(campaign.state, "draft")
+            self.run_jobs()
+        self.assertEqual(campaign.state, "sent")
+        self.assertEqual(campaign.sudo().answer_ids.partner_id, self.contact_own)
+        told = campaign.message_ids.filtered(lambda m: self.officer.partner_id in m.partner_ids)
+        self.assertTrue(told)

@@ -464,19 +464,33 @@ class TestCustomerClassificationRun(ClassificationCase):
             )
             self.assertTrue(other_cr.fetchone()[0])
             self.assertFalse(self.classify())
-            with self.assertRaises(UserError):
-                self.policy.with_user(self.manager).action_recompute()
+            # "Recompute Now" queues a job; the scheduler's run finds the company busy
+            self.policy.with_user(self.manager).action_recompute()
+            Job = self.env["customer.archive.job"]
+            Job._cron_run()
+            job = Job.search(
+                [("res_model", "=", self.policy._name), ("res_id", "=", self.policy.id)]
+            )
+            self.assertEqual(job.state, "failed")
+            self.assertIn("already", job.result)
             other_cr.rollback()
         self.assertTrue(self.classify())
 
     @freeze_time(TODAY)
     def test_manager_recompute_now(self):
-        """A manager recomputes now; an officer may not."""
+        """A manager recomputes now, in the background: the scheduler's job classifies
+        and tells him; an officer may not; a second start while it waits is refused."""
         partner = self.customers[0]
         self.invoice(partner, 100000, days_ago(3))
         with self.assertRaises(AccessError):
             self.policy.with_user(self.officer).action_recompute()
         self.policy.with_user(self.manager).action_recompute()
+        with self.assertRaises(UserError):
+            self.policy.with_user(self.manager).action_recompute()
+        self.env["customer.archive.job"]._cron_run()
+        self.policy.invalidate_recordset()
+        self.assertEqual(self.policy.job_state, "done")
+        self.assertIn("customers classified", self.policy.job_result)
         self.assertEqual(self.of(partner).customer_grade, "a")
         self.assertGreaterEqual(self.policy.last_run_count, len(self.customers))
         self.assertTrue(self.policy.last_run)
