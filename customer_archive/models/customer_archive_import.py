@@ -310,8 +310,7 @@ class CustomerArchiveImport(models.Model):
                 {
                     "name": f"{self.file_name}.rows.jsonl",
                     "raw": staged,
-                    "res_model": self._name,
-                    "res_id": self.id,
+                    # held by the import's field, not shown in its chatter
                     "mimetype": "application/jsonl",
                 }
             )

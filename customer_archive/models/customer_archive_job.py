@@ -18,7 +18,7 @@ import logging
 import time
 
 from markupsafe import Markup
-from psycopg2 import IntegrityError
+from psycopg2 import IntegrityError, OperationalError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -49,7 +49,7 @@ class CustomerArchiveJob(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     # what the target does (its own word: "import", "check", …)
-    kind = fields.Char(readonly=True)
+    kind = fields.Char(string="Job Type", readonly=True)
     res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(
         string="Record", model_field="res_model", required=True, readonly=True, index=True
@@ -181,6 +181,10 @@ class CustomerArchiveJob(models.Model):
             self.env.invalidate_all()
             self._end_failed(target, error.args[0] if error.args else str(error), undo=True)
             return
+        except OperationalError:
+            # a concurrent update or a lock: the whole call is undone, and the job
+            # taken up again where it was by the scheduler's next call
+            raise
         except Exception as error:
             # a bug or the database: the batch is undone; the job stops, said so
             _logger.exception("Background job %s failed", self.id)
@@ -238,8 +242,6 @@ class CustomerArchiveJob(models.Model):
         language (a note that mentions him: his inbox)."""
         self.ensure_one()
         target = self._target()
-        if not hasattr(target, "message_post"):
-            return
         in_lang = for_user(target.sudo(), self.user_id)
         _ = in_lang.env._
         states = dict(self._fields["state"]._description_selection(in_lang.env))
@@ -252,12 +254,22 @@ class CustomerArchiveJob(models.Model):
             result,
         )
         # sudo: the job's own report, posted for the one who started it
-        in_lang.message_post(
-            body=body,
-            partner_ids=self.user_id.partner_id.ids,
-            subtype_xmlid="mail.mt_note",
-            author_id=self.env.ref("base.partner_root").id,
-        )
+        if hasattr(in_lang, "message_post"):
+            in_lang.message_post(
+                body=body,
+                partner_ids=self.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.ref("base.partner_root").id,
+            )
+        else:  # a record without chatter: to his inbox, pointing at it
+            in_lang.env["mail.thread"].message_notify(
+                body=body,
+                subject=self.with_env(in_lang.env).name,
+                model=target._name,
+                res_id=target.id,
+                partner_ids=self.user_id.partner_id.ids,
+                author_id=self.env.ref("base.partner_root").id,
+            )
 
 
 class CustomerArchiveJobMixin(models.AbstractModel):

@@ -292,23 +292,71 @@ class CustomerClassificationPolicy(models.Model):
         }
 
     def _job_step(self, job, deadline):
-        """The recompute in one step: one statement classifies every customer (in
-        PostgreSQL, off the worker's CPU time), then the changed ones are stored."""
+        """A batch of the recompute in the background: the first classifies every
+        customer in one statement into a table of the run (in PostgreSQL, off the
+        worker's CPU time); each next one stores pages of the changed results until the
+        deadline; the last drops the table and notes the run."""
         # sudo: the rules read every invoice and write every customer of the
         # company, which a manager may not be allowed to open one by one.
-        if not self.sudo()._recompute_classification():
-            return self.env._("The classification is being recomputed already; try again later.")
+        policy = self.sudo()
+        cursor = dict(job.cursor or {})
+        if not policy._try_lock():
+            if not cursor:
+                return self.env._(
+                    "The classification is being recomputed already; try again later."
+                )
+            return False  # another run of the company holds it for now: next call
+        if not cursor:
+            policy._flush_for_run()
+            table = f"{store.CHANGES_TABLE}_{job.id}"
+            count, share, changed = policy._stage_changes(table, fields.Date.context_today(self))
+            cursor = {"table": table, "last": 0, "count": count, "share": share, "changed": changed}
+            job._set_progress(0, changed, cursor)
+            return False
+        done = job.done_count
+        while True:  # one page at least, then until the deadline
+            stored = policy._store_page(cursor["table"], cursor["last"])
+            if stored is None:
+                break
+            cursor["last"], count = stored
+            done += count
+            if time.monotonic() > deadline:
+                job._set_progress(done, cursor["changed"], cursor)
+                return False
+        policy._drop_run_table(cursor["table"])
+        policy.write(
+            {
+                "last_run": fields.Datetime.now(),
+                "last_run_count": cursor["count"],
+                "last_run_changed": cursor["changed"],
+                "top_revenue_share": cursor["share"],
+            }
+        )
         message = self.env._(
             "%(count)s customers classified, %(changed)s changed.",
-            count=self.last_run_count,
-            changed=self.last_run_changed,
+            count=cursor["count"],
+            changed=cursor["changed"],
         )
-        job._set_progress(self.last_run_count, self.last_run_count, {}, message)
+        job._set_progress(cursor["changed"], cursor["changed"], {}, message)
         return True
+
+    def _job_failed(self, job, message):
+        table = (job.cursor or {}).get("table")
+        if table:
+            self.sudo()._drop_run_table(table)
+
+    def _drop_run_table(self, table):
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
 
     @api.model
     def _cron_recompute_classification(self):
-        self.search([])._recompute_classification()
+        """The nightly run: a background job per company (a batch per call of the
+        scheduler), unless one runs already."""
+        for policy in self.search([]).filtered(lambda p: not p.job_running):
+            policy.with_company(policy.company_id)._job_start(
+                self.env._("Classification of %(company)s", company=policy.company_id.name),
+                kind="recompute",
+            )
 
     def _recompute_classification(self):
         """Classify the customers of each policy's company; return the policies done.
@@ -335,11 +383,7 @@ class CustomerClassificationPolicy(models.Model):
         self.ensure_one()
         started = time.monotonic()
         today = fields.Date.context_today(self)
-        self.env["account.move"].flush_model()
-        self.env["account.move.line"].flush_model()
-        self.env["res.partner"].flush_model(
-            ["commercial_partner_id", "customer_rank", "active", "company_id"]
-        )
+        self._flush_for_run()
         count, share, changed = self._store_classification(today)
         self.write(
             {
@@ -355,6 +399,14 @@ class CustomerClassificationPolicy(models.Model):
             self.company_id.name,
             changed,
             time.monotonic() - started,
+        )
+
+    def _flush_for_run(self):
+        """What the classification's statement reads, written to the database first."""
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "customer_rank", "active", "company_id"]
         )
 
     def _get_customers_query(self):
@@ -397,13 +449,28 @@ class CustomerClassificationPolicy(models.Model):
 
         One statement classifies every customer and keeps, in a temporary
         table, those whose results differ from a fingerprint of the stored
-        ones. The customers to log or remind come back first, with the values
-        about to be replaced; then the changed results are stored through the
-        ORM, a page at a time, and the dossiers' copies refreshed. Returns
+        ones. Then a page at a time: the customers to log or remind come back
+        with the values about to be replaced, the changed results are stored
+        through the ORM, the changes logged and the dossiers' copies refreshed
+        (``_store_page``; a background run does a page per batch). Returns
         (customers classified, revenue share of the top customers, customers
         updated).
         """
         self.ensure_one()
+        cr = self.env.cr
+        summary = self._stage_changes(store.CHANGES_TABLE, today, temporary=True)
+        stored = (0, 0)
+        while (stored := self._store_page(store.CHANGES_TABLE, stored[0])) is not None:
+            pass
+        cr.execute(SQL("DROP TABLE %s", SQL.identifier(store.CHANGES_TABLE)))
+        return summary
+
+    def _stage_changes(self, table, today, temporary=False):
+        """Classify every customer of the company in one statement into ``table``, with
+        those whose results changed; return (classified, top share, changed).
+
+        A temporary table for a run in one transaction; a table of its own (unlogged:
+        rebuilt if lost) for a background run, which stores it a page per batch."""
         cr = self.env.cr
         partners = self.env["res.partner"].with_company(self.company_id)
         partners.flush_model([*store.RESULT_FIELDS, *store.MANUAL_FIELDS])
@@ -411,35 +478,46 @@ class CustomerClassificationPolicy(models.Model):
         # estimates would make it spend seconds compiling the query (JIT) to save
         # milliseconds. Off for this transaction only.
         cr.execute(SQL("SET LOCAL jit = off"))
-        # A temporary table rather than one statement that also reads the
-        # changes back: PostgreSQL runs a CREATE TABLE … AS with parallel
-        # workers, which aggregate the invoices of 100 000 customers in 0.2 s
-        # instead of 0.35 s (bench/README.md).
-        table = SQL.identifier(store.CHANGES_TABLE)
+        # A table rather than one statement that also reads the changes back:
+        # PostgreSQL runs a CREATE TABLE … AS with parallel workers, which aggregate the
+        # invoices of 100 000 customers in 0.2 s instead of 0.35 s (bench/README.md).
         cr.execute(
             SQL(
-                "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS %s",
-                table,
+                "CREATE %s TABLE %s %s AS %s",
+                SQL("TEMPORARY") if temporary else SQL("UNLOGGED"),
+                SQL.identifier(table),
+                SQL("ON COMMIT DROP") if temporary else SQL(""),
                 store.changes_query(partners, self, today),
             )
         )
-        cr.execute(SQL("CREATE INDEX ON %s (id)", table))
-        cr.execute(store.follow_up_query(partners, self.company_id))
-        rows = cr.dictfetchall()
-        count, share, updated = (
-            (rows[0]["classified"], rows[0]["top_share"], rows[0]["updated"]) if rows else (0, 0, 0)
-        )
-        rows = [row for row in rows if row["id"]]
-        changed_ids = self._classification_write(partners)
-        cr.execute(SQL("DROP TABLE %s", table))
-        for start in range(0, len(rows), WRITE_BATCH):
-            self._classification_log_changes(rows[start : start + WRITE_BATCH])
-        self.env["customer.archive"]._sync_classification(self.company_id, changed_ids)
-        self._classification_remind([row for row in rows if row["remind"]])
+        cr.execute(SQL("CREATE INDEX ON %s (id)", SQL.identifier(table)))
+        cr.execute(store.summary_query(table))
+        row = cr.fetchone()
+        count, share, updated = row if row else (0, 0, 0)
         return count, float(share or 0.0), updated
 
-    def _classification_write(self, partners):
-        """Store the changed results through the ORM, a page at a time; return the ids.
+    def _store_page(self, table, after_id):
+        """Store the next page of changed results of ``table`` after customer
+        ``after_id``: log their changes, refresh their dossiers' copies, remind their
+        salespeople; return (the last customer stored, how many), ``None`` when none
+        was left."""
+        cr = self.env.cr
+        partners = self.env["res.partner"].with_company(self.company_id)
+        cr.execute(store.changed_results_query(table, after_id, WRITE_BATCH))
+        page = cr.fetchall()
+        if not page:
+            return None
+        ids = [row[0] for row in page]
+        cr.execute(store.follow_up_query(partners, self.company_id, table, ids))
+        rows = cr.dictfetchall()
+        self._classification_write(partners, page)
+        self._classification_log_changes(rows)
+        self.env["customer.archive"]._sync_classification(self.company_id, ids)
+        self._classification_remind([row for row in rows if row["remind"]])
+        return ids[-1], len(ids)
+
+    def _classification_write(self, partners, page):
+        """Store a page of changed results (rows of id and results) through the ORM.
 
         Every customer has results of his own (amounts, dates), so a ``write``
         per group of equal values would be a ``write`` per customer. The page
@@ -457,26 +535,18 @@ class CustomerClassificationPolicy(models.Model):
             cached = field.convert_to_cache(value, partners)
             return field.convert_to_column_update({company_id: cached}, partners)
 
-        written, last_id = [], 0
-        while True:
-            self.env.cr.execute(store.changed_results_query(last_id, WRITE_BATCH))
-            page = self.env.cr.fetchall()
-            if not page:
-                return written
-            batch = partners.browse(row[0] for row in page)
-            batch._write_multi(
-                [
-                    {
-                        field.name: column_value(field, value)
-                        for field, value in zip(result_fields, row[1:], strict=True)
-                    }
-                    for row in page
-                ]
-            )
-            batch.invalidate_recordset([*store.RESULT_FIELDS, "write_date", "write_uid"])
-            batch.modified(store.RESULT_FIELDS)
-            written += batch.ids
-            last_id = page[-1][0]
+        batch = partners.browse(row[0] for row in page)
+        batch._write_multi(
+            [
+                {
+                    field.name: column_value(field, value)
+                    for field, value in zip(result_fields, row[1:], strict=True)
+                }
+                for row in page
+            ]
+        )
+        batch.invalidate_recordset([*store.RESULT_FIELDS, "write_date", "write_uid"])
+        batch.modified(store.RESULT_FIELDS)
 
     def _classification_log_changes(self, rows):
         """Log the changed grades, tiers, stages and classes in the customers' chatter.

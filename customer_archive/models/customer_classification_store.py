@@ -230,13 +230,18 @@ def changes_query(partners, policy, today):
     )
 
 
-def follow_up_query(partners, company):
-    """The summary, and the changed customers to log or remind.
+def summary_query(table):
+    """(customers classified, revenue share of the top ones, customers changed)."""
+    return SQL(
+        "SELECT classified, top_share, count(id) FROM %s GROUP BY classified, top_share",
+        SQL.identifier(table),
+    )
 
-    Run before the results are stored: the grade, tier, stage and class read
-    here are the ones being replaced. A customer classified for the first time
-    has no change to log.
-    """
+
+def follow_up_query(partners, company, table, ids):
+    """The changed customers of ``ids`` to log or remind, with the values being
+    replaced: run before their results are stored. A customer classified for the first
+    time has no change to log."""
     old = {fname: stored_value(partners, fname, company) for fname in TRACKED_RESULTS}
     logged = SQL(" OR ").join(
         SQL(
@@ -249,31 +254,31 @@ def follow_up_query(partners, company):
     )
     return SQL(
         """
-        SELECT s.classified, s.top_share, s.updated, c.*
-          FROM (SELECT classified, top_share, count(id) AS updated
-                  FROM %(changes)s
-              GROUP BY classified, top_share) s
-     LEFT JOIN (SELECT r.id, r.remind, r.customer_next_purchase_date, %(new)s, %(old)s,
-                       (%(logged)s) AS logged
-                  FROM %(changes)s r
-                  JOIN res_partner p ON p.id = r.id) c
-            ON c.logged OR c.remind
+        SELECT * FROM (
+            SELECT r.id, r.remind, r.customer_next_purchase_date, %(new)s, %(old)s,
+                   (%(logged)s) AS logged
+              FROM %(changes)s r
+              JOIN res_partner p ON p.id = r.id
+             WHERE r.id = ANY(%(ids)s)
+        ) c
+         WHERE c.logged OR c.remind
         """,
-        changes=SQL.identifier(CHANGES_TABLE),
+        changes=SQL.identifier(table),
         new=SQL(", ").join(SQL("r.%s", SQL.identifier(fname)) for fname in TRACKED_RESULTS),
         old=SQL(", ").join(
             SQL("%s AS %s", old[fname], SQL.identifier(f"old_{fname}")) for fname in TRACKED_RESULTS
         ),
         logged=logged,
+        ids=list(ids),
     )
 
 
-def changed_results_query(after_id, limit):
+def changed_results_query(table, after_id, limit):
     """The next page of changed customers (by id) with the results to store."""
     return SQL(
         "SELECT id, %s FROM %s WHERE id > %s ORDER BY id LIMIT %s",
         SQL(", ").join(SQL.identifier(fname) for fname in RESULT_FIELDS),
-        SQL.identifier(CHANGES_TABLE),
+        SQL.identifier(table),
         after_id,
         limit,
     )

@@ -9,9 +9,11 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..models import customer_archive_handover as handover_module
 from ..models import customer_archive_job as job_module
 from ..models import customer_archive_survey_campaign as campaign_module
 from ..models import customer_archive_visit_plan as plan_module
+from ..wizards import customer_archive_handover as handover_wizard_module
 from .common import CustomerArchiveRpcCase, make_credit_code
 from .test_customer_archive_import import HEADER, ImportCase, csv_file, xlsx_file
 
@@ -296,4 +298,35 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
         self.assertEqual(campaign.state, "sent")
         self.assertEqual(campaign.sudo().answer_ids.partner_id, self.contact_own)
         told = campaign.message_ids.filtered(lambda m: self.officer.partner_id in m.partner_ids)
+        self.assertTrue(told)
+
+    def test_large_handover_moves_in_batches(self):
+        """A large handover keeps its record at once and moves the dossiers and customers
+        in the background, each once; the manager is told in his inbox."""
+        successor = self.reader2
+        wizard = (
+            self.env["customer.archive.handover.wizard"]
+            .with_user(self.manager)
+            .create({"from_user_id": self.reader.id, "to_user_id": successor.id})
+        )
+        partners = wizard.partner_ids
+        self.assertGreaterEqual(len(wizard.archive_ids) + len(partners), 3)
+        with (
+            patch.object(handover_wizard_module, "INLINE_HANDOVER", 0),
+            patch.object(handover_module, "MOVE_BATCH", 1),
+        ):
+            action = wizard.action_confirm()
+            handover = self.env["customer.archive.handover"].browse(action["res_id"])
+            self.assertEqual(partners.user_id, self.reader, "nothing moved yet")
+            calls = self.run_jobs()
+        self.assertGreaterEqual(calls, 3)
+        self.assertEqual(partners.user_id, successor)
+        self.assertEqual(handover.archive_ids.user_id, successor)
+        told = self.env["mail.message"].search(
+            [
+                ("model", "=", handover._name),
+                ("res_id", "=", handover.id),
+                ("partner_ids", "in", self.manager.partner_id.ids),
+            ]
+        )
         self.assertTrue(told)

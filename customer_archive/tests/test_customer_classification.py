@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -10,6 +11,8 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.customer_archive.models.customer_classification_policy import LOCK_KEY
 
+from ..models import customer_archive_job as job_module
+from ..models import customer_classification_policy as policy_module
 from .common import CustomerArchiveCase, CustomerArchiveRpcCase
 
 TODAY = date(2026, 6, 30)
@@ -101,6 +104,17 @@ class ClassificationCase(CustomerArchiveCase):
 
     def classify(self):
         return self.policy._recompute_classification()
+
+    def run_jobs(self, batch_seconds=None):
+        """Run the background jobs as the scheduler does, a batch per call."""
+        Job = self.env["customer.archive.job"]
+        calls = 0
+        with patch.object(job_module, "BATCH_SECONDS", batch_seconds or job_module.BATCH_SECONDS):
+            while Job.search_count([("state", "in", ("queued", "running"))]):
+                Job._cron_run()
+                calls += 1
+                self.assertLess(calls, 200, "the jobs do not end")
+        return calls
 
     def of(self, partner):
         """The partner as seen in the test company."""
@@ -343,6 +357,33 @@ class TestCustomerClassification(ClassificationCase):
 @tagged("post_install", "-at_install")
 class TestCustomerClassificationRun(ClassificationCase):
     @freeze_time(TODAY)
+    def test_background_run_in_pages_as_one_run(self):
+        """The nightly run goes to the background: the first batch classifies every
+        customer into the run's table, the next ones store a page each (pages of one
+        customer here), with the same results, changes logged and dossiers' copies as a
+        run in one transaction; the run's table is dropped at the end."""
+        for index, amount in enumerate((150000, 60000, 12000, 3000)):
+            self.invoice(self.customers[index], amount, days_ago(10 + index))
+        with patch.object(policy_module, "WRITE_BATCH", 1):
+            self.env["customer.classification.policy"]._cron_recompute_classification()
+            calls = self.run_jobs(batch_seconds=-1)
+        self.assertGreaterEqual(calls, 1 + len(self.customers))
+        grades = [self.of(partner).customer_grade for partner in self.customers[:2]]
+        self.assertEqual(grades, ["a", "b"])
+        self.assertGreaterEqual(self.policy.last_run_count, len(self.customers))
+        job = self.env["customer.archive.job"].search(
+            [("res_model", "=", self.policy._name), ("res_id", "=", self.policy.id)]
+        )
+        self.assertEqual((job.state, job.kind), ("done", "recompute"))
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'customer_classification_changes_%%'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        # the same day again, in one transaction: nothing left to change
+        self.classify()
+        self.assertEqual(self.policy.last_run_changed, 0)
+
+    @freeze_time(TODAY)
     def test_second_run_changes_nothing(self):
         """A second run writes nothing and logs nothing; a real change is tracked once."""
         partner = self.customers[0]
@@ -445,10 +486,13 @@ class TestCustomerClassificationRun(ClassificationCase):
 
     @freeze_time(TODAY)
     def test_cron_classifies_and_opening_form_computes_nothing(self):
-        """The cron classifies; results stay stored until the next run, whatever invoices do."""
+        """The nightly cron starts the classification in the background, which the
+        scheduler runs; results stay stored until the next run, whatever invoices do."""
         partner = self.customers[0]
         self.invoice(partner, 10000, days_ago(10))
         self.env.ref("customer_archive.ir_cron_customer_classification").method_direct_trigger()
+        self.assertFalse(self.of(partner).customer_grade, "queued, not run in the cron")
+        self.run_jobs()
         self.assertEqual(self.of(partner).customer_grade, "c")
         self.invoice(partner, 200000, days_ago(1))
         partner.invalidate_recordset()
@@ -487,7 +531,7 @@ class TestCustomerClassificationRun(ClassificationCase):
         self.policy.with_user(self.manager).action_recompute()
         with self.assertRaises(UserError):
             self.policy.with_user(self.manager).action_recompute()
-        self.env["customer.archive.job"]._cron_run()
+        self.run_jobs()
         self.policy.invalidate_recordset()
         self.assertEqual(self.policy.job_state, "done")
         self.assertIn("customers classified", self.policy.job_result)

@@ -1,12 +1,11 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.customer_archive import MANAGER
-from ..models.customer_archive_lang import by_chatter_lang
 
 LOAN_MODEL = "customer.archive.loan"
+# dossiers and customers moved in the request; more in the background
+INLINE_HANDOVER = 500
 
 
 class CustomerArchiveHandoverWizard(models.TransientModel):
@@ -157,6 +156,9 @@ class CustomerArchiveHandoverWizard(models.TransientModel):
             )
 
     def _action_handover(self):
+        """Keep the record of what moves, and move it: now, or, for many dossiers and
+        customers, in the background a batch at a time (the record's form shows how far
+        it is)."""
         archives = self._get_archives()
         partners = self._get_partners()
         activities = self._get_activities()
@@ -165,10 +167,6 @@ class CustomerArchiveHandoverWizard(models.TransientModel):
             f"{activity.res_name}: {activity.summary or activity.activity_type_id.name}"
             for activity in activities
         )
-        archives.write({"user_id": successor.id})
-        # sudo: the salesperson moves by decision of an archive manager, who need not have
-        # the Contact Creation right; the partners were searched with his own rights.
-        partners.sudo().write({"user_id": successor.id})
         # sudo: activities of documents the manager may read move with the customers.
         activities.sudo().write({"user_id": successor.id})
         # sudo: the record is written by the wizard only; users read it, never write it.
@@ -190,29 +188,12 @@ class CustomerArchiveHandoverWizard(models.TransientModel):
             )
             .sudo(False)
         )
-        self._log_handover(handover, archives, partners)
-        if self.notify_customers:
-            self._notify_customers(partners)
-        return handover
-
-    def _log_handover(self, handover, archives, partners):
-        """Post the handover note on every archive moved or whose customer moved."""
-        touched = archives | self.env["customer.archive"].with_context(active_test=False).search(
-            [("partner_id", "in", partners.commercial_partner_id.ids)]
-        )
-        for in_lang in by_chatter_lang(touched):
-            body = Markup("<p>%s</p>") % in_lang.env._(
-                "Handover %(reference)s: %(leaver)s handed this customer over to %(successor)s.",
-                reference=handover.name,
-                leaver=self.from_user_id.name,
-                successor=self.to_user_id.name,
+        if len(archives) + len(partners) > INLINE_HANDOVER:
+            handover._job_start(
+                self.env._("Handover %(reference)s", reference=handover.name), kind="handover"
             )
-            if self.note:
-                body += Markup("<p>%s</p>") % self.note
-            in_lang._message_log_batch(dict.fromkeys(in_lang.ids, body))
-
-    def _notify_customers(self, partners):
-        template = self.env.ref("customer_archive.mail_template_archive_handover")
-        recipients = partners.filtered(lambda partner: not partner.parent_id and partner.email)
-        if recipients:
-            template.send_mail_batch(recipients.ids)
+            return handover
+        handover._move(archives, partners)
+        if self.notify_customers:
+            handover._notify_customers(partners)
+        return handover
