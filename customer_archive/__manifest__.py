@@ -42,6 +42,7 @@
         "views/customer_archive_location_views.xml",
         "views/customer_archive_document_views.xml",
         "views/customer_archive_job_views.xml",
+        "views/customer_archive_print_views.xml",
         "views/customer_archive_import_views.xml",
         "views/customer_archive_duplicate_views.xml",
         "views/customer_archive_proposal_views.xml",

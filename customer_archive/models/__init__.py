@@ -20,6 +20,7 @@ from . import (
     customer_archive_loan,
     customer_archive_loan_hold,
     customer_archive_location,
+    customer_archive_print,
     customer_archive_proposal,
     customer_archive_proposal_line,
     customer_archive_survey_campaign,

@@ -254,12 +254,14 @@ class CustomerArchiveJob(models.Model):
             result,
         )
         # sudo: the job's own report, posted for the one who started it
+        attachment_ids = target._job_attachments(self) if self.state == "done" else []
         if hasattr(in_lang, "message_post"):
             in_lang.message_post(
                 body=body,
                 partner_ids=self.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
                 author_id=self.env.ref("base.partner_root").id,
+                attachment_ids=attachment_ids,
             )
         else:  # a record without chatter: to his inbox, pointing at it
             in_lang.env["mail.thread"].message_notify(
@@ -269,6 +271,7 @@ class CustomerArchiveJob(models.Model):
                 res_id=target.id,
                 partner_ids=self.user_id.partner_id.ids,
                 author_id=self.env.ref("base.partner_root").id,
+                attachment_ids=attachment_ids,
             )
 
 
@@ -344,3 +347,7 @@ class CustomerArchiveJobMixin(models.AbstractModel):
     def _job_failed(self, job, message):
         """A batch raised: it was rolled back; undo what earlier batches wrote where the
         work is all or nothing."""
+
+    def _job_attachments(self, job):
+        """Files that go with the message telling the end of the job (ids)."""
+        return []

@@ -16,9 +16,10 @@ Who prints what (严禁复印: a print is a copy of the file):
 from psycopg2.errors import ReadOnlySqlTransaction
 
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .customer_archive_access_log import consultation
+from .customer_archive_print import INLINE_PRINT
 
 OFFICER = "customer_archive.group_officer"
 ARCHIVE_MODEL = "customer.archive"
@@ -44,6 +45,15 @@ class IrActionsReport(models.Model):
             return super()._render_qweb_html(report_ref, docids, data=data)
         archives = self.env[ARCHIVE_MODEL].browse(list(dict.fromkeys(docids or ())))
         self._check_archive_print(report, archives)
+        if len(archives) > INLINE_PRINT:
+            raise UserError(
+                self.env._(
+                    "Printing %(count)s archives takes longer than a page may wait: select "
+                    "them in the list and use Action › Print in the Background; the PDF "
+                    "comes to your inbox.",
+                    count=len(archives),
+                )
+            )
         with consultation("report") as outer:
             if outer:
                 if self.env.cr.readonly:

@@ -11,8 +11,10 @@ from odoo.tests import tagged
 
 from ..models import customer_archive_handover as handover_module
 from ..models import customer_archive_job as job_module
+from ..models import customer_archive_print as print_module
 from ..models import customer_archive_survey_campaign as campaign_module
 from ..models import customer_archive_visit_plan as plan_module
+from ..models import ir_actions_report as report_module
 from ..wizards import customer_archive_handover as handover_wizard_module
 from .common import CustomerArchiveRpcCase, make_credit_code
 from .test_customer_archive_import import HEADER, ImportCase, csv_file, xlsx_file
@@ -330,3 +332,44 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
             ]
         )
         self.assertTrue(told)
+
+    def test_large_print_in_the_background(self):
+        """Printing many dossiers is refused in the request and asked from the list:
+        the scheduler renders them a few at a time as the officer (each logged as his
+        print) and sends the merged PDF to his inbox; a reader may not ask for it."""
+        archives = self.archive_own | self.archive_other | self.archive_kept
+        Report = self.env["ir.actions.report"].with_user(self.officer)
+        with patch.object(report_module, "INLINE_PRINT", 2), self.assertRaises(UserError):
+            Report._render_qweb_html("customer_archive.customer_archive_card", archives.ids)
+        Print = (
+            self.env["customer.archive.print"]
+            .with_user(self.officer)
+            .with_context(active_model="customer.archive", active_ids=archives.ids)
+        )
+        request = Print.create({})
+        self.assertEqual(request.archive_ids, archives)
+        with patch.object(print_module, "PRINT_BATCH", 1):
+            request.action_print()
+            calls = self.run_jobs()
+        self.assertGreaterEqual(calls, 3)
+        pdf = request.attachment_id.raw
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        told = self.env["mail.message"].search(
+            [("model", "=", request._name), ("res_id", "=", request.id)]
+        )
+        self.assertIn(request.attachment_id, told.attachment_ids)
+        self.assertIn(self.officer.partner_id, told.partner_ids)
+        logged = self.env["customer.archive.access.log"].search(
+            [("user_id", "=", self.officer.id), ("how", "=", "report")]
+        )
+        self.assertEqual(logged.archive_id, archives)
+        with self.assertRaises(AccessError):
+            Print.with_user(self.reader).create({})
+        with self.assertRpcFault(2):
+            self.rpc(
+                self.officer,
+                "customer.archive.print",
+                "write",
+                request.ids,
+                {"archive_ids": [(5,)]},
+            )
