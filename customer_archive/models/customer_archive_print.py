@@ -13,7 +13,7 @@ from odoo.tools.pdf import merge_pdf
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 
 # the dossiers a print renders in the request; more in the background
-INLINE_PRINT = 50
+INLINE_PRINT = 100
 # the dossiers one batch renders (one wkhtmltopdf run)
 PRINT_BATCH = 20
 
