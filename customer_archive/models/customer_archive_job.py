@@ -284,9 +284,9 @@ class CustomerArchiveJobMixin(models.AbstractModel):
     job_id = fields.Many2one(
         "customer.archive.job", string="Background Job", compute="_compute_job"
     )
-    job_state = fields.Selection(JOB_STATES, string="Job State", compute="_compute_job")
+    job_state = fields.Selection(JOB_STATES, compute="_compute_job")
     job_progress = fields.Float(string="Progress", compute="_compute_job")
-    job_result = fields.Text(string="Job Result", compute="_compute_job")
+    job_result = fields.Text(compute="_compute_job")
     job_running = fields.Boolean(compute="_compute_job")
 
     @api.depends_context("uid")

@@ -26,7 +26,6 @@ class CustomerArchivePrint(models.Model):
 
     report_id = fields.Many2one(
         "ir.actions.report",
-        string="Report",
         required=True,
         domain="[('model', '=', 'customer.archive')]",
         ondelete="cascade",
