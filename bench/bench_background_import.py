@@ -583,6 +583,7 @@ class Bench:
         )
         after_job = last[0]["id"] if last else 0
         offset = log_size(self.server)
+        load_start = os.getloadavg()[0]
         self.sampler.phase = label
         say(f"{label}: {method}")
         start = time.monotonic()
@@ -603,6 +604,8 @@ class Bench:
             # the first progress the poll saw: how long the job waited for the cron
             "first_running_s": next((t for t, state, *_ in trace if state != "queued"), None),
             "trace": trace,
+            # the machine's 1-minute load average at the start and at the end
+            "loadavg": [round(load_start, 2), round(os.getloadavg()[0], 2)],
             **describe_batches(batches),
         }
         if job and job["state"] not in ("done", "failed"):
@@ -690,8 +693,12 @@ def in_request(args):
         args.req_db,
     ]
     say("in the request: " + " ".join(cmd))
-    output = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    output = done.stdout
     print(output, end="", flush=True)
+    if done.returncode:
+        say(f"bench_import.py failed (exit {done.returncode}): {done.stderr.strip()[-1500:]}")
+        return {"error": done.stderr.strip()[-1500:]}
     match = re.search(
         r"customer_archive import \(\.xlsx\)\s+(\d+) rows\s+([\d.]+) s\s+(\d+) rows/s\s+"
         r"peak RSS (\d+) MB .*check ([\d.]+) s, (\w+)",
@@ -787,9 +794,9 @@ def ratios(args, figures):
 def report_phases(figures):
     print(
         "| rows | phase | wall s | rows/s | batches (cron calls) | batch s median / max "
-        "| idle between calls s | job |"
+        "| idle between calls s | job | load avg |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for result in figures["sizes"]:
         for phase in ("check", "import"):
             if phase not in result:
@@ -800,7 +807,8 @@ def report_phases(figures):
                 f"| {result['rows']} | {phase} | {p['wall_s']} | {rate} "
                 f"| {p['batches']} ({p['cron_calls']}) "
                 f"| {p.get('batch_s_median', '')} / {p.get('batch_s_max', '')} "
-                f"| {p.get('idle_between_calls_s', '')} | {p['job_state']} |"
+                f"| {p.get('idle_between_calls_s', '')} | {p['job_state']} "
+                f"| {p['loadavg'][0]}–{p['loadavg'][1]} |"
             )
 
 
