@@ -11,6 +11,9 @@ Not part of the test suite (it needs minutes and a server of its own). It
    --stop-after-init``), and a user ``bjb_manager`` who is archive manager
    (``customer_archive.group_manager``) and contact creator
    (``base.group_partner_manager``), password set (``--lang zh_CN``: in that language);
+   unless ``--no-in-request``, runs ``bench_import.py --rows <small-rows> --only
+   ours_xlsx`` first, alone (no server runs yet): the same import in the request, in
+   one process, in its own database ``--req-db``;
 2. starts **one** Odoo server with ``odoo-bin --workers 2 --max-cron-threads 1`` and
    Odoo's default limits (none passed: 60 s CPU and 120 s real time per request or
    cron call, 2 GB soft memory), on ``--port`` (its websocket process on the next
@@ -27,12 +30,13 @@ Not part of the test suite (it needs minutes and a server of its own). It
 4. meanwhile samples every 0.5 s ``VmRSS``/``VmHWM`` of the server and each of its
    child processes (``/proc/<pid>/status``), and reports the peak per process, which
    one is the cron worker and its peak in each phase;
-5. stops the server and searches its log for killed workers and limits reached
-   ("killed", "timeout", "virtual real time limit", "CPU time limit", "memory limit");
-6. unless ``--no-in-request``, runs ``bench_import.py --rows <small-rows> --only
-   ours_xlsx`` (the same import in one process, in the request, its own database
-   ``--req-db``) after the server has stopped, and prints the ratio of the background
-   rows/s to it.
+5. stops the server, searches its log for killed workers and limits reached
+   ("killed", "timeout", "virtual real time limit", "CPU time limit", "memory limit"),
+   and prints the figures and the ratios: the large file's rows/s to the small one's,
+   and the small file's in the background to in the request.
+
+The server's websocket process gets a shim on its path when this machine's
+``pkg_resources`` cannot find gevent's requirements (see ``websocket_shim``).
 
 The server, its children and the temporary directory (files, log) are removed at the
 end, also on an error or Ctrl-C; ``--keep-log`` copies the server's log first.
