@@ -277,6 +277,12 @@ def run_partner_floor(env, data, file_name):
 def run_ours(env, data, file_name):
     import base64  # noqa: PLC0415
 
+    # in the request, as this measurement always ran: a file above the threshold
+    # (64 KB by default) is checked and imported by the cron, which no process here runs
+    # (rolled back with the measurement; bench_background_import.py times the cron)
+    env["ir.config_parameter"].sudo().set_param(
+        "customer_archive.import_inline_kb", str(len(data) // 1024 + 1)
+    )
     record = env["customer.archive.import"].create(
         {"file": base64.b64encode(data), "file_name": os.path.basename(file_name)}
     )
