@@ -16,6 +16,7 @@ from . import (
     customer_archive_import,
     customer_archive_import_column,
     customer_archive_import_line,
+    customer_archive_import_scratch,
     customer_archive_job,
     customer_archive_loan,
     customer_archive_loan_hold,

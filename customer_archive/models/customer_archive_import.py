@@ -6,6 +6,7 @@ makes the whole import fail: the work is done in a savepoint that is rolled back
 the record says why, row by row."""
 
 import base64
+import itertools
 import time
 
 from psycopg2 import IntegrityError
@@ -13,6 +14,7 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from . import customer_archive_import_scratch as scratch
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from .customer_archive import MANAGER, OFFICER
 from .customer_archive_import_run import ImportFailed, ImportRun
@@ -24,6 +26,8 @@ DEFAULT_MAX_ROWS = 200000
 # a larger one in the background, in batches
 INLINE_BYTES_PARAM = "customer_archive.import_inline_kb"
 DEFAULT_INLINE_KB = 64
+# the rows a background batch handles together: its deadline is looked at between them
+JOB_CHUNK_SIZE = 250
 # records a failed background import takes back per batch
 UNDO_BATCH = 2000
 # imported drafts activated in the request; more in the background, a batch at a time
@@ -246,6 +250,8 @@ class CustomerArchiveImport(models.Model):
             return self._job_activate(job, deadline)
         cursor = dict(job.cursor or {})
         if not cursor:
+            if not self._job_fresh(job):
+                return False  # the file is read whole: at the start of a unit of work
             return self._job_stage(job, write=job.kind == "import")
         if cursor["phase"] == "undo":
             return self._job_undo(job, cursor)
@@ -259,14 +265,14 @@ class CustomerArchiveImport(models.Model):
         if not run.may_import():
             return run.lines[-1]["message"]
         staged = self.sudo().staged_attachment_id.raw or b""
-        offset = run.execute_staged(staged, cursor["offset"], deadline)
+        offset = run.execute_staged(staged, cursor["offset"], deadline, chunk_size=JOB_CHUNK_SIZE)
         self._save_lines(run.lines)
         run.lines = []
         cursor["run"] = run.dump_state()
         if write and run.error_count:
             # this batch's errors are kept; what earlier batches wrote is taken back
             cursor.update(phase="undo", offset=0)
-            job._set_progress(0, len(run.undo["partners"]) + len(run.undo["archives"]), cursor)
+            job._set_progress(0, scratch.undo_count(self.env, self.id), cursor)
             return False
         if offset is not None:
             cursor["offset"] = offset
@@ -275,6 +281,7 @@ class CustomerArchiveImport(models.Model):
         self._record(run, write, lines_saved=True)
         job._set_progress(run.row_count, run.row_count, {"done": True}, result=self.result)
         self.sudo().staged_attachment_id.unlink()
+        scratch.clear(self.env, self.id)
         return True
 
     def _job_activate(self, job, deadline):
@@ -318,7 +325,8 @@ class CustomerArchiveImport(models.Model):
         self.sudo().write({"staged_attachment_id": attachment.id})
         old.unlink()
         self.sudo().line_ids.unlink()
-        total = staged.count(b"\n")
+        scratch.clear(self.env, self.id)
+        total = max(staged.count(b"\n") - 1, 0)  # the rows under the header
         job._set_progress(
             0,
             total,
@@ -327,22 +335,24 @@ class CustomerArchiveImport(models.Model):
         return False
 
     def _job_undo(self, job, cursor, reason=None):
-        """Take back, a batch at a time, what a failed background import wrote: the
-        values it replaced, then the dossiers and customers it created; then fail."""
+        """Take back, a batch at a time, what a failed background import wrote, the last
+        write first: the values it replaced, the dossiers and customers it created; then
+        fail."""
         run = ImportRun(self, write=True)
         run.load_state(cursor["run"])
-        undo = run.undo
-        while undo["updates"]:
-            model, record_id, old = undo["updates"].pop()
-            self.env[model].browse(record_id).exists().write(old)
-        for key, model in (("archives", "customer.archive"), ("partners", "res.partner")):
-            ids, undo[key] = undo[key][:UNDO_BATCH], undo[key][UNDO_BATCH:]
-            if ids:
+        entries = scratch.pop_undo(self.env, self.id, UNDO_BATCH)
+        # consecutive entries of one model and kind together: one unlink per group
+        for (model, created), run_of in itertools.groupby(
+            entries, key=lambda entry: (entry[0], entry[2] is None)
+        ):
+            group = list(run_of)
+            if created:
                 # sudo: the import takes back what it created, whoever may delete them
-                self.env[model].sudo().browse(ids).exists().unlink()
-                break
-        cursor["run"] = run.dump_state()
-        left = len(undo["partners"]) + len(undo["archives"])
+                self.env[model].sudo().browse([entry[1] for entry in group]).exists().unlink()
+            else:
+                for _model, record_id, old in group:
+                    self.env[model].browse(record_id).exists().write(old)
+        left = scratch.undo_count(self.env, self.id)
         if left:
             job._set_progress(job.total_count - left, job.total_count, cursor)
             return False
@@ -351,6 +361,7 @@ class CustomerArchiveImport(models.Model):
             run.error(0, reason)
         self._record(run, True, lines_saved=True)
         self.sudo().staged_attachment_id.unlink()
+        scratch.clear(self.env, self.id)
         job._set_progress(job.total_count, job.total_count, {"done": True})
         return self.result
 
@@ -374,6 +385,7 @@ class CustomerArchiveImport(models.Model):
     def _run_and_record(self, write):
         """Run the file; on import, inside a savepoint that any error rolls back."""
         self.ensure_one()
+        scratch.clear(self.env, self.id)
         run = ImportRun(self, write=write)
         if write:
             try:
@@ -390,6 +402,7 @@ class CustomerArchiveImport(models.Model):
                 run.execute()
             except UserError as error:
                 run.fail(error)
+        scratch.clear(self.env, self.id)
         self._record(run, write)
 
     def _record(self, run, write, lines_saved=False):

@@ -15,6 +15,7 @@ from odoo.exceptions import ValidationError
 
 from . import customer_archive_credit_code as credit_code
 from . import customer_archive_import_match as match
+from . import customer_archive_import_scratch as scratch
 from .customer_archive import LOCKED_FIELDS, MANAGER, MAX_AMOUNT, MAX_EMPLOYEES
 from .customer_archive_import_reader import Workbook, stage_rows, staged_rows
 from .customer_archive_input import DEFAULT_LIMITS
@@ -38,10 +39,6 @@ STATE_KEYS = (
     "error_count",
     "kept_errors",
     "kept_others",
-    "seen_codes",
-    "seen_names",
-    "seen_partners",
-    "undo",
 )
 
 
@@ -82,9 +79,9 @@ class ImportRun:
         self.lines = []
         self.rolled_back = False
         self.kept_errors, self.kept_others = [0], [0]
-        self.seen_codes = {}  # credit code -> row
-        self.seen_names = {}  # (name key, phone key) -> row
-        self.seen_partners = {}  # partner id -> row
+        # partner id -> first row, for the chunk being handled (the earlier chunks' are in
+        # the import's scratch table of keys)
+        self.seen_partners = {}
         self.is_manager = self.env.user.has_group(MANAGER)
         self.cache = {
             "user": {},
@@ -95,18 +92,16 @@ class ImportRun:
         }
         Partner, Archive = self.env["res.partner"], self.env["customer.archive"]
         self.targets = {"partner": Partner, "archive": Archive}
-        # what the writes made, for a background import to undo when a later batch fails
-        self.undo = {"partners": [], "archives": [], "updates": []}
+        # what the chunk's writes made or replaced: (model, id, old values or None)
+        self.undo = []
         # the byte offset in the staged rows after the last row read
         self.position = 0
 
     # ------------------------------------------------------------ between batches
     def dump_state(self):
-        """What the next batch needs, as JSON: counters, columns, the file's keys seen."""
-        state = {key: getattr(self, key) for key in STATE_KEYS}
-        state["seen_names"] = [[*key, row] for key, row in self.seen_names.items()]
-        state["seen_partners"] = [[key, row] for key, row in self.seen_partners.items()]
-        return state
+        """What the next batch needs, as JSON: counters and columns (the keys seen and
+        the writes to take back are in the import's scratch tables)."""
+        return {key: getattr(self, key) for key in STATE_KEYS}
 
     def load_state(self, state):
         for key in STATE_KEYS:
@@ -114,8 +109,6 @@ class ImportRun:
                 setattr(self, key, state[key])
         if self.columns is not None:
             self.columns = [tuple(column) for column in self.columns]
-        self.seen_names = {(name, phone): row for name, phone, row in state.get("seen_names", [])}
-        self.seen_partners = {partner: row for partner, row in state.get("seen_partners", [])}
 
     # ------------------------------------------------------------ results
     def error(self, row, message, column=None, value=None):
@@ -173,7 +166,7 @@ class ImportRun:
             return
         self.execute_staged(self.stage(), 0)
 
-    def execute_staged(self, staged, offset, deadline=None):
+    def execute_staged(self, staged, offset, deadline=None, chunk_size=CHUNK_SIZE):
         """Handle the staged rows from byte ``offset``, a chunk at a time, until the end
         or the first chunk after ``deadline`` (``time.monotonic()``); return the offset
         to go on from, ``None`` at the end."""
@@ -199,7 +192,7 @@ class ImportRun:
                 )
                 return None
             chunk.append((number, values))
-            if len(chunk) >= CHUNK_SIZE:
+            if len(chunk) >= chunk_size:
                 self._handle_chunk(chunk)
                 chunk = []
                 if deadline is not None and time.monotonic() > deadline:
@@ -302,6 +295,7 @@ class ImportRun:
         parsed = [
             row for row in (self._parse_row(number, values) for number, values in chunk) if row
         ]
+        parsed = self._check_seen(parsed)
         self._resolve(parsed)
         parsed = [row for row in parsed if not row.get("failed")]
         self._match(parsed)
@@ -319,6 +313,8 @@ class ImportRun:
             self._plan_update(row)
         if self.write and not self.error_count:
             self._write(creates, updates)
+            scratch.add_undo(self.env, self.record.id, self.undo)
+            self.undo = []
         # the chunk's records written and let go: the cache does not grow with the file
         self.env.flush_all()
         self.env.invalidate_all()
@@ -375,36 +371,58 @@ class ImportRun:
         row["phone_key"] = match.phone_key(
             row["vals"]["partner"].get("phone") or row["vals"]["partner"].get("mobile")
         )
-        first = self.seen_codes.get(code) if code else None
-        if first:
-            self.error(
-                number,
-                _(
-                    "The credit code %(code)s is already in row %(row)s of this file.",
-                    code=code,
-                    row=first,
-                ),
-                self._header_of("credit_code"),
-                code,
-            )
-            return None
-        name_phone = (row["name_key"], row["phone_key"])
-        first = self.seen_names.get(name_phone)
-        if first:
-            self.error(
-                number,
-                _(
-                    "The same customer (name and phone) is already in row %(row)s of this file.",
-                    row=first,
-                ),
-                self._header_of("name"),
-                name,
-            )
-            return None
-        if code:
-            self.seen_codes[code] = number
-        self.seen_names[name_phone] = number
         return row
+
+    def _check_seen(self, rows):
+        """The rows whose customer is not in an earlier row of the file (same credit
+        code, or same name and phone); the others fail. One query per key for the chunk;
+        its keys are kept for the next chunks."""
+        _ = self.env._
+        import_id = self.record.id
+        codes = {row["code"] for row in rows if row["code"]}
+        names = {self._name_phone(row) for row in rows}
+        seen_codes = scratch.first_rows(self.env, import_id, "code", codes)
+        seen_names = scratch.first_rows(self.env, import_id, "name", names)
+        new_codes, new_names, kept = {}, {}, []
+        for row in rows:
+            number, code, name_phone = row["row"], row["code"], self._name_phone(row)
+            first = code and (seen_codes.get(code) or new_codes.get(code))
+            if first:
+                self.error(
+                    number,
+                    _(
+                        "The credit code %(code)s is already in row %(row)s of this file.",
+                        code=code,
+                        row=first,
+                    ),
+                    self._header_of("credit_code"),
+                    code,
+                )
+                continue
+            first = seen_names.get(name_phone) or new_names.get(name_phone)
+            if first:
+                self.error(
+                    number,
+                    _(
+                        "The same customer (name and phone) is already in row %(row)s of "
+                        "this file.",
+                        row=first,
+                    ),
+                    self._header_of("name"),
+                    row["vals"]["partner"]["name"],
+                )
+                continue
+            if code:
+                new_codes[code] = number
+            new_names[name_phone] = number
+            kept.append(row)
+        scratch.add_keys(self.env, import_id, "code", new_codes)
+        scratch.add_keys(self.env, import_id, "name", new_names)
+        return kept
+
+    @staticmethod
+    def _name_phone(row):
+        return f"{row['name_key']}\x1f{row['phone_key'] or ''}"
 
     def _header_of(self, key):
         for _index, header, column_key, _unit in self.columns or ():
@@ -656,6 +674,10 @@ class ImportRun:
             .with_context(active_test=False)
             ._search([("id", "in", archives.ids)])
         )
+        earlier = scratch.first_rows(
+            self.env, self.record.id, "partner", {row["partner"] for row in rows}
+        )
+        self.seen_partners = {int(partner): first for partner, first in earlier.items()}
         for row in rows:
             archive = row["archive"] = archive_of.get(row["partner"])
             refusal = self._match_refusal(row, archive, readable)
@@ -664,6 +686,16 @@ class ImportRun:
                 message, key, value = refusal
                 self.error(row["row"], message, self._header_of(key), value)
                 row["failed"] = True
+        scratch.add_keys(
+            self.env,
+            self.record.id,
+            "partner",
+            {
+                partner: first
+                for partner, first in self.seen_partners.items()
+                if str(partner) not in earlier
+            },
+        )
 
     def _match_refusal(self, row, archive, readable):
         """Why the customer found for ``row`` cannot take it: ``(message, column key,
@@ -786,7 +818,7 @@ class ImportRun:
                     for row in creates
                 ]
             )
-            self.undo["partners"] += partners.ids
+            self.undo += [("res.partner", partner_id, None) for partner_id in partners.ids]
             archives = Archive.create(
                 [
                     dict(
@@ -798,7 +830,7 @@ class ImportRun:
                     for row, partner in zip(creates, partners, strict=True)
                 ]
             )
-            self.undo["archives"] += archives.ids
+            self.undo += [("customer.archive", archive_id, None) for archive_id in archives.ids]
             for row, partner in zip(creates, partners, strict=True):
                 self._line("create", row["row"], self.env._("Created."), partner=partner.id)
         for row in updates:
@@ -817,11 +849,11 @@ class ImportRun:
                     created = Archive.create(
                         [dict(changes["archive"], partner_id=partner.id, company_id=company.id)]
                     )
-                    self.undo["archives"] += created.ids
+                    self.undo += [("customer.archive", created.id, None)]
 
     def _keep_old(self, record, vals):
         """The values ``vals`` replace on ``record``, as ``write`` takes them back."""
         old = {
             fname: record._fields[fname].convert_to_write(record[fname], record) for fname in vals
         }
-        self.undo["updates"].append([record._name, record.id, old])
+        self.undo.append((record._name, record.id, old))

@@ -15,6 +15,7 @@ progress bar that the bus updates without a reload; the person who started it is
 the result, or the error, in his language."""
 
 import logging
+import threading
 import time
 
 from markupsafe import Markup
@@ -38,7 +39,15 @@ ACTIVE_STATES = ("queued", "running")
 CRON = "customer_archive.ir_cron_customer_archive_jobs"
 # the real time one batch may take: Odoo's cron calls a job up to ten times in one unit
 # of work, which the default limits (60 s of CPU, 120 s of real time) bound as a whole
-BATCH_SECONDS = 4.0
+BATCH_SECONDS = 3.0
+# the real time the batches of one call of the cron take together, at most (then the
+# calls left do nothing and the next call of the cron goes on): a cron worker pings its
+# watchdog before it sleeps, up to 70 s when nothing wakes it, so its sleep and its work
+# share the 120 s of limit_time_real
+UNIT_SECONDS = 30.0
+# calls of the cron closer than this to the end of the last one belong to one unit
+UNIT_GAP = 2.0
+_UNIT = threading.local()
 BUS_TYPE = "customer_archive_job"
 
 
@@ -151,10 +160,18 @@ class CustomerArchiveJob(models.Model):
             )
         )
         row = self.env.cr.fetchone()
-        if row:
-            self.browse(row[0])._run_batch()
+        now = time.monotonic()
+        if now - getattr(_UNIT, "end", 0.0) > UNIT_GAP:
+            _UNIT.start = now  # the first call of this unit of the cron's work
+        spent = now - _UNIT.start
+        if row and spent < UNIT_SECONDS:
+            # a step that cannot be cut (a file read, one statement) starts a unit only
+            self.browse(row[0]).with_context(customer_archive_job_fresh=spent < 1.0)._run_batch()
         remaining = self.search_count([("state", "in", ACTIVE_STATES)])
+        # done > 0 while work remains: Odoo calls again at once (a call without progress
+        # would count as the end of the work)
         self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
+        _UNIT.end = time.monotonic()
 
     def _target(self):
         """The record, as the one who started the job, in his language and company."""
@@ -333,6 +350,11 @@ class CustomerArchiveJobMixin(models.AbstractModel):
                         record=record.display_name,
                     )
                 )
+
+    def _job_fresh(self, job):
+        """Whether this batch starts a unit of the cron's work: a step that cannot be
+        cut (a whole file read, one long statement) waits for one."""
+        return job.env.context.get("customer_archive_job_fresh", True)
 
     def _job_step(self, job, deadline):
         """Do one batch of the job's work, until ``deadline`` (``time.monotonic()``), and

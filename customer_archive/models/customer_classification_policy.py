@@ -307,6 +307,8 @@ class CustomerClassificationPolicy(models.Model):
                 )
             return False  # another run of the company holds it for now: next call
         if not cursor:
+            if not self._job_fresh(job):
+                return False  # one long statement: at the start of a unit of work
             policy._flush_for_run()
             table = f"{store.CHANGES_TABLE}_{job.id}"
             count, share, changed = policy._stage_changes(table, fields.Date.context_today(self))

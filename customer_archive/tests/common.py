@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 from xmlrpc.client import Fault
 
 from stdnum.cn import uscc
@@ -179,3 +180,27 @@ class CustomerArchiveRpcCase(CustomerArchiveCase, HttpCase):
         with self.assertRaises(Fault) as caught:
             yield caught
         self.assertEqual(caught.exception.faultCode, code, caught.exception.faultString)
+
+
+def run_one_cron_call(env):
+    """One call of the jobs' cron, as the first of a unit of the cron's work."""
+    from ..models import customer_archive_job as job_module  # noqa: PLC0415 (the models, once loaded)
+
+    job_module._UNIT.end = 0.0
+    env["customer.archive.job"]._cron_run()
+
+
+def run_background_jobs(test, batch_seconds=0, limit=1000):
+    """Run the background jobs as Odoo's cron does, a batch per call, each call a unit
+    of the cron's work of its own (as when the cron worker is woken at once), each batch
+    as short as ``batch_seconds`` allows; return the calls made."""
+    from ..models import customer_archive_job as job_module  # noqa: PLC0415 (the models, once loaded)
+
+    Job = test.env["customer.archive.job"]
+    calls = 0
+    with patch.object(job_module, "BATCH_SECONDS", batch_seconds):
+        while Job.search_count([("state", "in", ("queued", "running"))]):
+            run_one_cron_call(test.env)
+            calls += 1
+            test.assertLess(calls, limit, "the jobs do not end")
+    return calls

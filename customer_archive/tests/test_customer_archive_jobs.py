@@ -4,6 +4,7 @@ refused; the one who started it is told at the end."""
 
 import base64
 import json
+import time
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -16,7 +17,12 @@ from ..models import customer_archive_survey_campaign as campaign_module
 from ..models import customer_archive_visit_plan as plan_module
 from ..models import ir_actions_report as report_module
 from ..wizards import customer_archive_handover as handover_wizard_module
-from .common import CustomerArchiveRpcCase, make_credit_code
+from .common import (
+    CustomerArchiveRpcCase,
+    make_credit_code,
+    run_background_jobs,
+    run_one_cron_call,
+)
 from .test_customer_archive_import import HEADER, ImportCase, csv_file, xlsx_file
 
 JOB = "customer.archive.job"
@@ -49,16 +55,8 @@ class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
         cls.env["ir.config_parameter"].set_param("customer_archive.import_inline_kb", "1")
         cls.Job = cls.env[JOB]
 
-    def run_jobs(self, limit=1000):
-        """Run the scheduler's job as Odoo's cron runs it, a batch per call, each batch
-        as short as it may be (one chunk of rows); return the calls made."""
-        calls = 0
-        with patch.object(job_module, "BATCH_SECONDS", 0):
-            while self.Job.search_count([("state", "in", ("queued", "running"))]):
-                self.Job._cron_run()
-                calls += 1
-                self.assertLess(calls, limit, "the jobs do not end")
-        return calls
+    def run_jobs(self):
+        return run_background_jobs(self)
 
     def job_of(self, record):
         return self.Job.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
@@ -120,11 +118,11 @@ class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
         record.action_import()
         job = self.job_of(record).filtered(lambda j: j.kind == "import")
         with patch.object(job_module, "BATCH_SECONDS", 0):
-            self.Job._cron_run()  # the file staged
-            self.Job._cron_run()  # a first chunk written
+            run_one_cron_call(self.env)  # the file staged
+            run_one_cron_call(self.env)  # a first chunk written
             done = job.done_count
             with self.assertRaises(KeyboardInterrupt), self.env.cr.savepoint():
-                self.Job._cron_run()
+                run_one_cron_call(self.env)
                 raise KeyboardInterrupt  # the worker dies before the batch commits
         self.env.invalidate_all()
         self.assertEqual(job.done_count, done)
@@ -231,13 +229,7 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
         cls.Job = cls.env[JOB]
 
     def run_jobs(self):
-        calls = 0
-        with patch.object(job_module, "BATCH_SECONDS", 0):
-            while self.Job.search_count([("state", "in", ("queued", "running"))]):
-                self.Job._cron_run()
-                calls += 1
-                self.assertLess(calls, 100)
-        return calls
+        return run_background_jobs(self)
 
     def test_plan_generates_its_visits_in_batches(self):
         """A large plan makes its visits in the background, each customer once, and opens
@@ -373,3 +365,25 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
                 request.ids,
                 {"archive_ids": [(5,)]},
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCronUnit(ImportCase):
+    def test_a_unit_of_the_cron_stops_in_time(self):
+        """The calls of one unit of the cron's work stop working after its budget (the
+        cron worker's watchdog counts its sleep too), and say work remains; a step that
+        cannot be cut (the file read) waits for a unit's first call."""
+        self.env["ir.config_parameter"].set_param("customer_archive.import_inline_kb", "1")
+        record = self.new_import(csv_file([HEADER, *rows(300)]), file_name="名单.csv")
+        record.action_check()
+        job = self.env[JOB].search([("res_model", "=", IMPORT), ("res_id", "=", record.id)])
+        now = time.monotonic()
+        job_module._UNIT.start, job_module._UNIT.end = now - job_module.UNIT_SECONDS - 1, now
+        self.env[JOB]._cron_run()
+        self.assertEqual((job.state, job.done_count), ("queued", 0), "the unit's budget is spent")
+        job_module._UNIT.start, job_module._UNIT.end = now - 5, time.monotonic()
+        self.env[JOB]._cron_run()
+        self.assertEqual(job.state, "running")
+        self.assertFalse(job.sudo().cursor, "the file is not read late in a unit")
+        run_one_cron_call(self.env)
+        self.assertTrue(job.sudo().cursor, "a unit's first call reads it")

@@ -11,9 +11,13 @@ from odoo.tools import SQL, mute_logger
 
 from odoo.addons.customer_archive.models.customer_classification_policy import LOCK_KEY
 
-from ..models import customer_archive_job as job_module
 from ..models import customer_classification_policy as policy_module
-from .common import CustomerArchiveCase, CustomerArchiveRpcCase
+from .common import (
+    CustomerArchiveCase,
+    CustomerArchiveRpcCase,
+    run_background_jobs,
+    run_one_cron_call,
+)
 
 TODAY = date(2026, 6, 30)
 
@@ -105,16 +109,8 @@ class ClassificationCase(CustomerArchiveCase):
     def classify(self):
         return self.policy._recompute_classification()
 
-    def run_jobs(self, batch_seconds=None):
-        """Run the background jobs as the scheduler does, a batch per call."""
-        Job = self.env["customer.archive.job"]
-        calls = 0
-        with patch.object(job_module, "BATCH_SECONDS", batch_seconds or job_module.BATCH_SECONDS):
-            while Job.search_count([("state", "in", ("queued", "running"))]):
-                Job._cron_run()
-                calls += 1
-                self.assertLess(calls, 200, "the jobs do not end")
-        return calls
+    def run_jobs(self, batch_seconds=3):
+        return run_background_jobs(self, batch_seconds)
 
     def of(self, partner):
         """The partner as seen in the test company."""
@@ -511,7 +507,7 @@ class TestCustomerClassificationRun(ClassificationCase):
             # "Recompute Now" queues a job; the scheduler's run finds the company busy
             self.policy.with_user(self.manager).action_recompute()
             Job = self.env["customer.archive.job"]
-            Job._cron_run()
+            run_one_cron_call(self.env)
             job = Job.search(
                 [("res_model", "=", self.policy._name), ("res_id", "=", self.policy.id)]
             )
