@@ -18,7 +18,7 @@ class CustomerArchiveImportKey(models.Model):
     import_id = fields.Many2one(
         "customer.archive.import", required=True, index=True, ondelete="cascade"
     )
-    kind = fields.Char(required=True)
+    kind = fields.Char(string="Key Kind", required=True)
     key = fields.Char(required=True)
     row = fields.Integer(required=True)
 
