@@ -17,6 +17,7 @@ the result, or the error, in his language."""
 import logging
 import threading
 import time
+import weakref
 
 from markupsafe import Markup
 from psycopg2 import IntegrityError, OperationalError
@@ -45,8 +46,9 @@ BATCH_SECONDS = 3.0
 # watchdog before it sleeps, up to 70 s when nothing wakes it, so its sleep and its work
 # share the 120 s of limit_time_real
 UNIT_SECONDS = 30.0
-# calls of the cron closer than this to the end of the last one belong to one unit
-UNIT_GAP = 2.0
+# the unit of the cron's work this thread is in: Odoo runs the (up to ten) batches of
+# one call of the cron on one cursor of their own, and the next call on a new one,
+# however soon it follows (at once with ODOO_NOTIFY_CRON_CHANGES)
 _UNIT = threading.local()
 BUS_TYPE = "customer_archive_job"
 
@@ -161,8 +163,11 @@ class CustomerArchiveJob(models.Model):
         )
         row = self.env.cr.fetchone()
         now = time.monotonic()
-        if now - getattr(_UNIT, "end", 0.0) > UNIT_GAP:
-            _UNIT.start = now  # the first call of this unit of the cron's work
+        unit_cr = getattr(_UNIT, "cr", None)
+        if unit_cr is None or unit_cr() is not self.env.cr:
+            # the first call of this unit of the cron's work (a weak reference: the
+            # cursor is closed and forgotten when the unit ends)
+            _UNIT.cr, _UNIT.start = weakref.ref(self.env.cr), now
         spent = now - _UNIT.start
         if row and spent < UNIT_SECONDS:
             # a step that cannot be cut (a file read, one statement) starts a unit only
@@ -171,7 +176,6 @@ class CustomerArchiveJob(models.Model):
         # done > 0 while work remains: Odoo calls again at once (a call without progress
         # would count as the end of the work)
         self.env["ir.cron"]._notify_progress(done=1 if row else 0, remaining=remaining)
-        _UNIT.end = time.monotonic()
 
     def _target(self):
         """The record, as the one who started the job, in his language and company."""

@@ -186,7 +186,7 @@ def run_one_cron_call(env):
     """One call of the jobs' cron, as the first of a unit of the cron's work."""
     from ..models import customer_archive_job as job_module  # noqa: PLC0415 (the models, once loaded)
 
-    job_module._UNIT.end = 0.0
+    job_module._UNIT.cr = None
     env["customer.archive.job"]._cron_run()
 
 

@@ -5,6 +5,7 @@ refused; the one who started it is told at the end."""
 import base64
 import json
 import time
+import weakref
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -378,12 +379,34 @@ class TestCronUnit(ImportCase):
         record.action_check()
         job = self.env[JOB].search([("res_model", "=", IMPORT), ("res_id", "=", record.id)])
         now = time.monotonic()
-        job_module._UNIT.start, job_module._UNIT.end = now - job_module.UNIT_SECONDS - 1, now
+        # a unit of this cursor's, its budget spent
+        job_module._UNIT.cr = weakref.ref(self.env.cr)
+        job_module._UNIT.start = now - job_module.UNIT_SECONDS - 1
         self.env[JOB]._cron_run()
         self.assertEqual((job.state, job.done_count), ("queued", 0), "the unit's budget is spent")
-        job_module._UNIT.start, job_module._UNIT.end = now - 5, time.monotonic()
+        job_module._UNIT.start = now - 5
         self.env[JOB]._cron_run()
         self.assertEqual(job.state, "running")
         self.assertFalse(job.sudo().cursor, "the file is not read late in a unit")
         run_one_cron_call(self.env)
         self.assertTrue(job.sudo().cursor, "a unit's first call reads it")
+
+    def test_the_next_call_of_the_cron_is_a_unit_of_its_own(self):
+        """With ODOO_NOTIFY_CRON_CHANGES the cron worker calls the cron again at once:
+        that call runs on a cursor of its own and starts a unit with a full budget,
+        however soon it follows a unit whose budget was spent."""
+        self.env["ir.config_parameter"].set_param("customer_archive.import_inline_kb", "1")
+        record = self.new_import(csv_file([HEADER, *rows(300)]), file_name="名单.csv")
+        record.action_check()
+        job = self.env[JOB].search([("res_model", "=", IMPORT), ("res_id", "=", record.id)])
+
+        class EarlierCursor:
+            pass
+
+        earlier = EarlierCursor()  # the cursor of the call that just ended
+        job_module._UNIT.cr = weakref.ref(earlier)
+        job_module._UNIT.start = time.monotonic() - job_module.UNIT_SECONDS - 1
+        self.env[JOB]._cron_run()
+        self.assertEqual(job.state, "running", "the new call works")
+        self.assertTrue(job.sudo().cursor, "as a unit's first call: the file is read")
+        self.assertIs(job_module._UNIT.cr(), self.env.cr)
