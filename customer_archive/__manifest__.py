@@ -12,7 +12,7 @@
     "application": False,
     "installable": True,
     "depends": ["contacts", "mail", "account", "calendar", "survey"],
-    "external_dependencies": {"python": ["python-stdnum", "xlrd", "openpyxl"]},
+    "external_dependencies": {"python": ["python-stdnum", "xlrd", "openpyxl", "python-calamine"]},
     "data": [
         "security/customer_archive_security.xml",
         "security/ir.model.access.csv",

@@ -1,10 +1,14 @@
-"""Reading customer lists: ``.xls`` (xlrd), ``.xlsx`` (openpyxl, read-only, streamed) and
-``.csv`` (UTF-8 with or without BOM, else GB18030).
+"""Reading customer lists: ``.xls`` (xlrd), ``.xlsx`` (python-calamine) and ``.csv`` (UTF-8
+with or without BOM, else GB18030).
 
 The format is told by the content, never by the file name: a ``.xlsx`` renamed ``.xls``
 reads as what it is. Rows come one at a time (``iter_rows``) as lists of plain Python
 values (text, numbers, dates, ``None``), numbered as the spreadsheet numbers them, so that
-a file of 20 000 rows is never held as rows in memory. Formulas give the value the
+a file of 20 000 rows is never held as Python rows in memory. A ``.xlsx`` is read by
+calamine (Rust), which holds the sheet's cells in its own compact form and reads a
+workbook fifteen times faster than openpyxl (200 000 rows: 4.3 s against 62 s of CPU on
+the machine of bench/README.md): a background import reads its file whole in one batch,
+which must stay far inside the cron worker's 60 s of CPU. Formulas give the value the
 spreadsheet saved with them; nothing here evaluates them.
 
 Plain functions; errors are ``UserError`` in the user's language."""
@@ -16,8 +20,8 @@ import io
 import json
 import zipfile
 
-import openpyxl
 import xlrd
+from python_calamine import CalamineWorkbook
 
 from odoo.exceptions import UserError
 
@@ -99,8 +103,8 @@ class Workbook:
                     "Save it from Excel as .xlsx and import it again."
                 )
             )
-        # data_only: a formula gives the value Excel saved with it, never the formula
-        self._book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+        # calamine reads the value Excel saved with a formula, never the formula
+        self._book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
 
     def _open_xls(self):
         try:
@@ -136,7 +140,7 @@ class Workbook:
     # ------------------------------------------------------------ reading
     def sheet_names(self):
         if self.format == "xlsx":
-            return list(self._book.sheetnames)
+            return list(self._book.sheet_names)
         if self.format == "xls":
             return list(self._book.sheet_names())
         return []
@@ -165,9 +169,12 @@ class Workbook:
             raise _damaged(self.env, error) from error
 
     def _rows_xlsx(self, sheet):
-        worksheet = self._book.worksheets[self._sheet_index(sheet)]
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+        worksheet = self._book.get_sheet_by_index(self._sheet_index(sheet))
+        # calamine gives the rows from the first one, but the columns from the first
+        # column that holds a value: the empty ones before it are put back
+        before = [None] * (worksheet.start or (0, 0))[1]
+        for number, values in enumerate(worksheet.iter_rows(), start=1):
+            yield number, before + [_xlsx_value(value) for value in values]
 
     def _rows_xls(self, sheet):
         book = self._book
@@ -206,6 +213,16 @@ class Workbook:
             self._book.close()
         elif self.format == "xls" and self._book is not None:
             self._book.release_resources()
+
+
+def _xlsx_value(value):
+    """A calamine cell as the other formats give it: an empty cell is ``None``, a
+    duration (a time cell above 24 hours) its text."""
+    if value == "":
+        return None
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return value
 
 
 # ------------------------------------------------------------ staged rows

@@ -250,6 +250,20 @@ class TestCustomerArchiveImport(ImportCase):
         record = self.checked(data)
         self.assertOneError(record, 3, "成立日期", "not a date")
 
+    def test_table_away_from_the_top_left_corner(self):
+        """A table that starts at B3 (empty rows above it, an empty column before it)
+        is found, its columns in their places and its rows numbered as the sheet's."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        rows = [HEADER, ["泉州港湾贸易有限公司", code(104)], ["漳州港湾贸易有限公司", "坏代码"]]
+        for r, row in enumerate(rows, start=3):
+            for c, value in enumerate(row, start=2):
+                sheet.cell(row=r, column=c, value=value)
+        stream = io.BytesIO()
+        book.save(stream)
+        record = self.checked(stream.getvalue())
+        self.assertOneError(record, 5, "统一社会信用代码", "")
+
     def test_credit_codes_typed_carelessly_are_normalised(self):
         """Lowercase, spaces and full-width digits in a credit code are undone."""
         typed = code(104).lower()
