@@ -115,6 +115,32 @@ def setup_user(args):
     )
 
 
+def time_reference(args, runs=3):
+    """The SQL aggregate of run_benchmark.py (the reference), fetched into Python: the
+    best of ``runs``, after one run to warm the caches; (seconds, rows)."""
+    import datetime  # noqa: PLC0415
+
+    import psycopg2  # noqa: PLC0415
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415
+    from run_benchmark import REFERENCE  # noqa: PLC0415
+
+    today = datetime.date.today()
+    params = {
+        "company_id": int(psql(args.db, "SELECT id FROM res_company ORDER BY id LIMIT 1")),
+        "today": today,
+        "window_start": today - relativedelta(months=12),
+    }
+    times = []
+    with psycopg2.connect(dbname=args.db) as connection, connection.cursor() as cr:
+        for _ in range(runs + 1):
+            started = time.monotonic()
+            cr.execute(REFERENCE, params)
+            count = len(cr.fetchall())
+            times.append(time.monotonic() - started)
+    connection.close()
+    return round(min(times[1:]), 2), count
+
+
 def poll(client, policy_id, after_job, timeout):
     start, trace, last_print, job = time.monotonic(), [], 0.0, None
     while True:
@@ -202,6 +228,10 @@ def report(figures):
             for s, state, done, total in figures.get("progress", [])[:12]
         )
     )
+    bbi.say(
+        f"job / SQL aggregate: {figures.get('wall_s')} / {figures['reference_s']} = "
+        f"{(figures.get('wall_s') or 0) / max(figures['reference_s'], 0.01):.1f}"
+    )
     bbi.say(f"cron: {figures.get('batches')}")
     for entry in figures["processes"]:
         bbi.say(f"  {entry['role']:<20} pid {entry['pid']}: peak RSS {entry['peak_rss_mb']} MB")
@@ -229,6 +259,10 @@ def main():
     figures["lines"] = int(psql(args.db, "SELECT count(*) FROM account_move_line"))
     classified = "SELECT count(*) FROM res_partner WHERE customer_grade IS NOT NULL"
     figures["classified_before"] = int(psql(args.db, classified))
+    figures["reference_s"], figures["reference_rows"] = time_reference(args)
+    bbi.say(
+        f"SQL aggregate (reference): {figures['reference_s']} s, {figures['reference_rows']} rows"
+    )
     tmp = tempfile.mkdtemp(prefix="bjb_class_")
     try:
         run(args, tmp, figures)
