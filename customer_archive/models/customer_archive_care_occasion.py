@@ -85,7 +85,16 @@ class CustomerArchiveCareOccasion(models.Model):
 
         A fixed number of queries, whatever the number of customers."""
         today = fields.Date.context_today(self)
-        archives = self.env["customer.archive"].search([("state", "=", "active")])
+        # the active dossiers whose customer or a contact consented to care, found from
+        # the consents (a few), not from every dossier (a million at a large company)
+        consents = self.env["customer.archive.consent"].search(
+            [
+                ("purpose", "=", "care"),
+                ("is_current", "=", True),
+                ("archive_id.state", "=", "active"),
+            ]
+        )
+        archives = consents.archive_id
         wanted = self._wanted_occasions(archives, today)
         existing = self.search([("key", "in", [vals["key"] for vals in wanted])])
         known = set(existing.mapped("key"))
