@@ -121,7 +121,9 @@ class TestCustomerArchiveJourneys(HttpCase):
             ("returned", "missing", "第3页缺失。"),
         )
         self.assertEqual(len(pair.exists()), 1, "one customer is left of the two")
-        reviewed = due.filtered(lambda a: a.date_last_review == fields.Date.context_today(a))
+        # her today, in her time zone, as the review was stamped
+        today = fields.Date.context_today(due.with_user(self.officer))
+        reviewed = due.filtered(lambda a: a.date_last_review == today)
         self.assertEqual(len(reviewed), 1)
 
     def test_manager_journey(self):

@@ -13,6 +13,7 @@
 import { registry } from "@web/core/registry";
 import { createCompany, mergeTheDemoDuplicates, openArchiveMenu, openContacts, openFromDesk, pickInMany2one } from "@customer_archive/../tests/tours/customer_archive_journey_steps";
 import { localization } from "@web/core/l10n/localization";
+import { user } from "@web/core/user";
 
 const NEW_COMPANY = "苏州新创光电科技有限公司";
 const IMPORTED = ["杭州星河软件有限公司", "宁波星河物流有限公司", "南京星河食品有限公司"];
@@ -24,7 +25,12 @@ const IMPORT_FILE = [
 ].join("\n");
 
 function inDays(days) {
-    return luxon.DateTime.now().plus({ days }).toFormat(localization.dateFormat);
+    // the user's today, as the server stamps it (context_today in her time zone): in
+    // the evening (UTC) it is already tomorrow in Shanghai
+    return luxon.DateTime.now()
+        .setZone(user.tz || "local")
+        .plus({ days })
+        .toFormat(localization.dateFormat);
 }
 
 registry.category("web_tour.tours").add("customer_archive_keeper_journey", {

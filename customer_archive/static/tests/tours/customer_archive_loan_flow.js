@@ -9,6 +9,7 @@
  * screens are in Chinese.
  */
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 
 const tours = registry.category("web_tour.tours");
 
@@ -73,7 +74,7 @@ tours.add("customer_archive_reader_requests_loan", {
         {
             content: "Until when",
             trigger: ".o_form_view div[name=date_due] input",
-            run: "edit " + luxon.DateTime.now().plus({ days: 7 }).toFormat("yyyy-MM-dd"),
+            run: "edit " + luxon.DateTime.now().setZone(user.tz || "local").plus({ days: 7 }).toFormat("yyyy-MM-dd"),
         },
         {
             content: "Say why",
