@@ -96,25 +96,6 @@ def generate(args):
     return round(time.monotonic() - start)
 
 
-def setup_user(args):
-    subprocess.run(
-        [
-            sys.executable,
-            os.path.join(HERE, "bench_background_import.py"),
-            "--setup-user",
-            "--db",
-            args.db,
-            "--addons-path",
-            args.addons_path,
-            "--password",
-            args.password,
-            "--lang",
-            args.lang,
-        ],
-        check=True,
-    )
-
-
 def time_reference(args, runs=3):
     """The SQL aggregate of run_benchmark.py (the reference), fetched into Python: the
     best of ``runs``, after one run to warm the caches; (seconds, rows)."""
@@ -251,7 +232,7 @@ def main():
     figures = {"command": sys.argv}
     if args.generate:
         figures["generate_s"] = generate(args)
-        setup_user(args)
+        bbi.run_setup_user(args)
     # a first classification: nothing classified yet (the generator leaves none)
     figures["customers"] = int(
         psql(args.db, "SELECT count(*) FROM res_partner WHERE customer_rank > 0")

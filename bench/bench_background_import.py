@@ -187,7 +187,11 @@ def ensure_database(args):
             check=True,
         )
         say(f"created in {time.monotonic() - start:.0f} s")
-    # the user, in a process of its own (the registry is not kept in this one)
+    run_setup_user(args)
+
+
+def run_setup_user(args):
+    """``setup_user`` in a process of its own (the registry is not kept in this one)."""
     subprocess.run(
         [
             sys.executable,
