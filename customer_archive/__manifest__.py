@@ -2,7 +2,7 @@
     "name": "Customer Archive",
     "summary": "Customer dossiers (客户档案) linked to partners, with documents, "
     "paper file, confidentiality and access groups",
-    "version": "18.0.2.3.0",
+    "version": "18.0.2.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-archive/customer_archive",
     "author": "customer_archive team",
@@ -53,6 +53,7 @@
         "views/res_config_settings_views.xml",
         "wizards/customer_classification_override_views.xml",
         "views/res_partner_classification_views.xml",
+        "views/customer_classification_views.xml",
         "views/customer_archive_loan_views.xml",
         "wizards/customer_archive_loan_return_views.xml",
         "report/customer_archive_loan_reports.xml",

@@ -29,6 +29,7 @@ from . import (
     customer_archive_visit_plan,
     customer_archive_visit_rule,
     customer_archive_workflow_mixin,
+    customer_classification,
     customer_classification_policy,
     customer_risk_signal,
     customer_risk_signal_type,

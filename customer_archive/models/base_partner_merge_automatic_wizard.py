@@ -14,17 +14,20 @@ them, its documents and loans with it, outside the destruction register. So:
 - a merge into a customer with a dossier is for the archive's keepers (officers and
   managers: the keeper merges a customer typed twice), and the dossier says in its chatter
   which contacts it absorbed;
-- the classification of the contacts merged away fills in, per company, what the one
-  kept lacked (Odoo merges company-dependent columns so, in SQL); the ORM's second copy
-  of the same values is dropped (``customer_archive_merge`` in ``res.partner.write``), as
-  the classification guard would refuse the merge of every classified customer. The
-  next recompute classifies the kept customer from all the invoices it now has."""
+- the classification rows of the contacts merged away fill in, per company, what the
+  kept one's row lacked, and are then deleted (Odoo would move them, or delete them all
+  where the kept contact has a row of the same company); the ORM's copy of the
+  classification Odoo's merge writes on the contact kept is dropped
+  (``customer_archive_merge`` in ``res.partner.write``), as the classification guard
+  would refuse the merge of every classified customer. The next recompute classifies
+  the kept customer from all the invoices it now has."""
 
 from odoo import api, models
 from odoo.exceptions import UserError
 
 from . import customer_archive_lang as lang
 from .customer_archive import OFFICER
+from .customer_classification import MANUAL_FIELDS, RESULT_FIELDS
 
 
 class BasePartnerMergeAutomaticWizard(models.TransientModel):
@@ -89,6 +92,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         name=holder.display_name,
                     )
                 )
+        if len(partners) > 1:
+            kept = dst_partner or self._get_ordered_partner(partners.ids)[-1]
+            self._customer_archive_merge_classification(partners, kept)
         merged = [(partner.id, partner.display_name) for partner in partners if partner != holder]
         # the context reaches res.partner.write through the wizard's env and dst_partner's
         merging = self.with_context(customer_archive_merge=True)
@@ -100,6 +106,32 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if holder and merged:
             self._customer_archive_note_merge(archives, merged)
         return result
+
+    def _customer_archive_merge_classification(self, partners, kept):
+        """One classification row per company for the contact kept: its own, or else one
+        of the others', filled in with what it lacks from the others'."""
+        # sudo: the rows are written by the code only; the merge itself was allowed
+        rows = (
+            self.env["customer.classification"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids)], order="id")
+        )
+        for company in rows.company_id:
+            group = rows.filtered(lambda row, c=company: row.company_id == c)
+            row = group.filtered(lambda row: row.partner_id == kept)[:1]
+            others = group - row
+            if not row:
+                row, others = others[:1], others[1:]
+                row.partner_id = kept
+            lacked = {}
+            for fname in (*RESULT_FIELDS, *MANUAL_FIELDS):
+                if not row[fname]:
+                    value = next((other[fname] for other in others if other[fname]), None)
+                    if value:
+                        lacked[fname] = value
+            others.unlink()
+            row.write(lacked)
+            kept.sudo().with_company(company).customer_classification_id = row
 
     def _customer_archive_note_merge(self, archive, merged):
         # the note in the language of the dossier's readers (customer_archive_lang)

@@ -10,8 +10,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from . import customer_archive_credit_code as credit_code
 from . import customer_archive_list_export as list_export
-from . import customer_classification_rules as rules
-from . import customer_classification_store as store
 from .customer_archive_access_log import consultation
 from .customer_archive_input import check_lengths
 from .customer_archive_lang import by_chatter_lang, for_user
@@ -330,28 +328,13 @@ class CustomerArchive(models.Model):
     )
     date_destroyed = fields.Date(string="Destroyed On", readonly=True, copy=False)
 
-    # The customer's classification for the dossier's company, to filter and group
-    # dossiers: copies of the partner's company-dependent results (which a stored related
-    # field cannot follow), computed when a dossier is opened for a customer, then
-    # refreshed by the recompute and by managers' overrides (``_sync_classification``).
-    customer_grade = fields.Selection(
-        rules.GRADES, string="Grade", compute="_compute_customer_classification", store=True
-    )
-    customer_tier = fields.Selection(
-        rules.TIERS, string="Tier", compute="_compute_customer_classification", store=True
-    )
-    customer_loyalty = fields.Selection(
-        rules.LOYALTY_STAGES,
-        string="Loyalty Stage",
-        compute="_compute_customer_classification",
-        store=True,
-    )
-    customer_value_class = fields.Selection(
-        rules.VALUE_CLASSES,
-        string="Value Class",
-        compute="_compute_customer_classification",
-        store=True,
-    )
+    # The customer's classification, read where it lives (the current company's row of
+    # ``customer.classification``, through the customer): to show, filter and group
+    # dossiers by it, with nothing copied to keep in step.
+    customer_grade = fields.Selection(related="partner_id.customer_grade")
+    customer_tier = fields.Selection(related="partner_id.customer_tier")
+    customer_loyalty = fields.Selection(related="partner_id.customer_loyalty")
+    customer_value_class = fields.Selection(related="partner_id.customer_value_class")
 
     # Consultation log (查阅记录), for managers
     access_log_count = fields.Integer(
@@ -544,20 +527,6 @@ class CustomerArchive(models.Model):
             dates = [archive.date_relationship_end + relativedelta(years=max(years, 0))]
             dates += [document.retention_date for document in documents if document.retention_date]
             archive.retention_date = max(dates)
-
-    @api.depends("partner_id", "company_id")
-    def _compute_customer_classification(self):
-        for archive in self:
-            if not archive.id:
-                # a form being filled (onchange) shows nothing of the customer's
-                # classification: the copy is made when the dossier is saved
-                for fname in store.ARCHIVE_COPIES:
-                    archive[fname] = False
-                continue
-            # sudo: the results are for the archive groups, whoever saves the dossier
-            partner = archive.partner_id.with_company(archive.company_id).sudo()
-            for fname in store.ARCHIVE_COPIES:
-                archive[fname] = partner[fname]
 
     @api.depends("name", "partner_id")
     def _compute_display_name(self):
@@ -1282,28 +1251,6 @@ class CustomerArchive(models.Model):
 
     def action_log_major_change(self):
         return self._action_log_event("customer_archive.mt_major_change")
-
-    @api.model
-    def _sync_classification(self, company, partner_ids):
-        """Copy the customers' results onto their dossiers of the company.
-
-        One query finds the dossiers whose copies differ from their customer's
-        results, grouped by the results to copy: one ``write`` per combination
-        of grade, tier, stage and class (a few dozen), whatever the number of
-        dossiers. The copies are not tracked: the tracking of the dossiers'
-        other fields is not prepared either.
-        """
-        if not partner_ids:
-            return
-        self.env["res.partner"].flush_model(list(store.ARCHIVE_COPIES))
-        self.flush_model(list(store.ARCHIVE_COPIES))
-        self.env.cr.execute(
-            store.archive_copies_query(self.env["res.partner"], company, partner_ids)
-        )
-        # sudo: the copies are refreshed on every dossier, whoever may read it
-        archives = self.sudo().with_context(active_test=False, tracking_disable=True)
-        for *values, ids in self.env.cr.fetchall():
-            archives.browse(ids).write(dict(zip(store.ARCHIVE_COPIES, values, strict=True)))
 
     # --------------------------------------------------------------- crons
     def _open_activity_res_ids(self, activity_xmlid):

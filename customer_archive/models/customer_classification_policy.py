@@ -4,27 +4,27 @@ One policy per company holds the thresholds of the rules. The recompute
 classifies all the company's customers in one statement: their figures from
 grouped queries on the invoices, ``customer_classification_rules`` as SQL
 expressions, the customers whose results changed kept in a temporary table
-(``customer_classification_store``). Their results are then stored through the
-ORM, their changes logged as the ORM's field tracking would, their dossiers'
-copies refreshed and their salespeople reminded. A transaction-scoped
+(``customer_classification_store``). Their results are then stored on their rows of
+``customer.classification``, a page at a time in one statement each, their changes
+logged in their chatter as the ORM's field tracking would, in batches, and their
+salespeople reminded. A transaction-scoped
 PostgreSQL advisory lock per company makes a second worker running the same
 recompute at the same time skip it instead of doing it twice.
 """
 
-import functools
 import logging
 import time
 import zlib
 
-from odoo import Command, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from . import customer_classification_store as store
 from .customer_archive import MANAGER
 from .customer_archive_lang import user_lang
+from .customer_classification import TRACKED_RESULTS
 
 _logger = logging.getLogger(__name__)
 
@@ -437,10 +437,8 @@ class CustomerClassificationPolicy(models.Model):
                 ]
             )
         )
-        return partners.select(
-            SQL.identifier("res_partner", "id"),
-            *store.stored_columns(self.env["res.partner"], self.company_id),
-        )
+        store.join_rows(partners, self.company_id)
+        return partners.select(SQL.identifier("res_partner", "id"), *store.stored_columns())
 
     # ------------------------------------------------------------------
     # Storing the results
@@ -474,8 +472,8 @@ class CustomerClassificationPolicy(models.Model):
         A temporary table for a run in one transaction; a table of its own (unlogged:
         rebuilt if lost) for a background run, which stores it a page per batch."""
         cr = self.env.cr
-        partners = self.env["res.partner"].with_company(self.company_id)
-        partners.flush_model([*store.RESULT_FIELDS, *store.MANUAL_FIELDS])
+        rows = self.env["customer.classification"]
+        rows.flush_model()
         # The planner cannot estimate the rows of the chained aggregates; its huge
         # estimates would make it spend seconds compiling the query (JIT) to save
         # milliseconds. Off for this transaction only.
@@ -489,7 +487,7 @@ class CustomerClassificationPolicy(models.Model):
                 SQL("TEMPORARY") if temporary else SQL("UNLOGGED"),
                 SQL.identifier(table),
                 SQL("ON COMMIT DROP") if temporary else SQL(""),
-                store.changes_query(partners, self, today),
+                store.changes_query(rows, self, today),
             )
         )
         cr.execute(SQL("CREATE INDEX ON %s (id)", SQL.identifier(table)))
@@ -500,109 +498,40 @@ class CustomerClassificationPolicy(models.Model):
 
     def _store_page(self, table, after_id):
         """Store the next page of changed results of ``table`` after customer
-        ``after_id``: log their changes, refresh their dossiers' copies, remind their
+        ``after_id`` on their rows, in one statement: log their changes, remind their
         salespeople; return (the last customer stored, how many), ``None`` when none
         was left."""
         cr = self.env.cr
-        partners = self.env["res.partner"].with_company(self.company_id)
-        cr.execute(store.changed_results_query(table, after_id, WRITE_BATCH))
-        page = cr.fetchall()
-        if not page:
+        cr.execute(store.page_query(table, after_id, WRITE_BATCH))
+        ids = [row[0] for row in cr.fetchall()]
+        if not ids:
             return None
-        ids = [row[0] for row in page]
-        cr.execute(store.follow_up_query(partners, self.company_id, table, ids))
+        page = (after_id, ids[-1])
+        cr.execute(store.follow_up_query(self.company_id, table, page))
         rows = cr.dictfetchall()
-        self._classification_write(partners, page)
+        cr.execute(store.upsert_query(self.company_id, table, page, self.env.uid))
+        cr.execute(store.link_query(self.company_id, table, page))
+        # what was written in SQL, and what is computed from it (the partners' and
+        # dossiers' related fields, the "why"), read again from the database when next
+        # asked for
+        for model in ("customer.classification", "res.partner", "customer.archive"):
+            self.env[model].invalidate_model()
         self._classification_log_changes(rows)
-        self.env["customer.archive"]._sync_classification(self.company_id, ids)
         self._classification_remind([row for row in rows if row["remind"]])
         return ids[-1], len(ids)
 
-    def _classification_write(self, partners, page):
-        """Store a page of changed results (rows of id and results) through the ORM.
-
-        Every customer has results of his own (amounts, dates), so a ``write``
-        per group of equal values would be a ``write`` per customer. The page
-        goes to ``_write_multi`` instead, the ORM's write of one set of values
-        per record (what flushing the ``write`` of many records calls): it
-        merges the company's values into the company-dependent columns and
-        drops the empty ones. The changes are logged apart, in batches
-        (``_classification_log_changes``).
-        """
-        result_fields = [partners._fields[fname] for fname in store.RESULT_FIELDS]
-        company_id = self.company_id.id
-
-        def column_value(field, value):
-            # the ORM's conversions: to its cache, then to the company's JSON value
-            cached = field.convert_to_cache(value, partners)
-            return field.convert_to_column_update({company_id: cached}, partners)
-
-        batch = partners.browse(row[0] for row in page)
-        batch._write_multi(
-            [
-                {
-                    field.name: column_value(field, value)
-                    for field, value in zip(result_fields, row[1:], strict=True)
-                }
-                for row in page
-            ]
-        )
-        batch.invalidate_recordset([*store.RESULT_FIELDS, "write_date", "write_uid"])
-        batch.modified(store.RESULT_FIELDS)
-
     def _classification_log_changes(self, rows):
-        """Log the changed grades, tiers, stages and classes in the customers' chatter.
-
-        The notes the ORM's field tracking writes (by the current user, without
-        notification, as ``_message_log_batch`` creates them), with their
-        tracking values, created by the mail ORM in one batch. Nothing is logged
-        when the context disables tracking; a first classification is not a
-        change.
-        """
-        context = self.env.context
-        rows = [row for row in rows if row["logged"]]
-        if not rows or context.get("tracking_disable") or context.get("mail_notrack"):
-            return
-        partners = self.env["res.partner"].with_company(self.company_id)
-        info = partners.fields_get(
-            store.TRACKED_RESULTS, attributes=("string", "type", "selection")
-        )
-        ordered = [fname for fname, _sequence in partners._mail_track_order_fields(info)]
-        Tracking = self.env["mail.tracking.value"]
-
-        @functools.cache
-        def tracking(fname, old, new):
-            # the same few changes of selections recur: prepared by the ORM once each
-            return Tracking._create_tracking_values(old, new, fname, info[fname], partners)
-
-        author_id, email_from = partners._message_compute_author(raise_on_email=False)
-        note = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": partners._name,
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "record_name": False,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "body": "",
-            "email_add_signature": False,
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
-        }
-        partners._message_create(
+        """Log the changed grades, tiers, stages and classes in the customers' chatter,
+        in batches (``customer.classification._log_changes``)."""
+        self.env["customer.classification"].with_company(self.company_id)._log_changes(
             [
-                dict(
-                    note,
-                    res_id=row["id"],
-                    message_id=generate_tracking_message_id("message-notify"),
-                    tracking_value_ids=[
-                        Command.create(dict(tracking(fname, row[f"old_{fname}"], row[fname])))
-                        for fname in ordered
-                        if row[f"old_{fname}"] and row[fname] != row[f"old_{fname}"]
-                    ],
+                (
+                    row["id"],
+                    {fname: row[f"old_{fname}"] for fname in TRACKED_RESULTS},
+                    {fname: row[fname] for fname in TRACKED_RESULTS},
                 )
                 for row in rows
+                if row["logged"]
             ]
         )
 
@@ -656,7 +585,11 @@ class CustomerClassificationPolicy(models.Model):
                     "summary": summary(user),
                 }
             )
+        # the activities' record names, computed from the customers' names read here at
+        # once, while they are in the cache (one query each otherwise)
+        partners.mapped("display_name")
         for start in range(0, len(vals_list), WRITE_BATCH):
             Activity.with_context(mail_activity_quick_update=True).create(
                 vals_list[start : start + WRITE_BATCH]
             )
+        Activity.flush_model()

@@ -34,6 +34,8 @@ LOYALTY_STAGES = [
     ("at_risk", "At Risk"),
     ("lost", "Lost"),
 ]
+# The 20/80 rule in words (a boolean reads "true"/"false" in a graph's legend).
+REVENUE_SHARES = [("top", "Top 20 % of Revenue"), ("rest", "Other Customers")]
 # The eight classes of the RFM model: recency, frequency and monetary score
 # at or above the middle quintile (high) or below it (low).
 VALUE_CLASSES = [

@@ -3,58 +3,19 @@
 ``customer.classification.policy._store_classification`` runs these
 statements: one classifies every customer (the figures and the rules of
 ``customer_classification_rules``)
-and keeps, in a temporary table, the customers whose results differ from a
+and keeps, in a table of the run, the customers whose results differ from a
 fingerprint of the stored ones; the others read that table — the summary and
-the customers to log or remind, then the changed results page by page, which
-the policy stores through the ORM — and compare the dossiers' copies with
-their customers' results.
-
-The results are company-dependent fields of ``res.partner``: JSONB columns
-keyed by company id, read here as the ORM reads them (``stored_value``) and
-never written here.
+the customers to log or remind — and store the changed results page by page,
+in one statement each, in the classification's own table
+(``customer_classification``: a row per customer and company).
 """
 
 from odoo.tools import SQL
 
 from . import customer_classification_rules as rules
+from .customer_classification import MANUAL_FIELDS, RESULT_FIELDS, TRACKED_RESULTS
 
-# Written by the recompute only (or, for the effective grade and tier, when a
-# manager overrides them); stored per company.
-RESULT_FIELDS = (
-    "customer_grade",
-    "customer_grade_computed",
-    "customer_tier",
-    "customer_loyalty",
-    "customer_value_class",
-    "customer_rfm_recency",
-    "customer_rfm_frequency",
-    "customer_rfm_monetary",
-    "customer_top",
-    "customer_yearly_amount",
-    "customer_overdue_amount",
-    "customer_average_amount",
-    "customer_invoice_count",
-    "customer_last_invoice_date",
-    "customer_purchase_interval",
-    "customer_next_purchase_date",
-    "customer_cycle_reminded_date",
-    "customer_classified_date",
-    "customer_classification_hash",
-)
-# Set by hand by an archive manager and kept until he clears them.
-MANUAL_FIELDS = (
-    "customer_grade_override",
-    "customer_tier_override",
-    "customer_override_reason",
-    "customer_key_account",
-    "customer_special_class",
-)
 HASH_FIELD = "customer_classification_hash"
-# Changes of these results are logged in the chatter; the figures behind them
-# change with every invoice and are shown in the "why" panel instead.
-TRACKED_RESULTS = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
-# Results copied onto the dossier, to filter and group dossiers by them.
-ARCHIVE_COPIES = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
 # Fingerprinted by the recompute to find the customers whose results changed;
 # the other results follow from these and from the managers' decisions.
 FINGERPRINT_FIELDS = (
@@ -78,9 +39,10 @@ RULE_INPUTS = (
     "customer_key_account",
     "customer_special_class",
 )
+assert set(RULE_INPUTS) <= set(MANUAL_FIELDS)
 # The recompute's changed customers, for the length of its transaction.
 CHANGES_TABLE = "customer_classification_changes"
-# How the stored JSON values of company-dependent fields are read back in SQL.
+# The columns' types, to type the results as stored.
 SQL_TYPES = {
     "selection": "varchar",
     "char": "varchar",
@@ -89,42 +51,40 @@ SQL_TYPES = {
     "boolean": "bool",
     "date": "date",
 }
-ZERO = {"integer": "0", "float": "0", "boolean": "false"}
+# The alias of the company's row joined to each customer
+ROW = "customer_classification_row"
 
 
-def stored_value(partners, fname, company, alias="p"):
-    """The stored value of a company-dependent field of ``res.partner``, typed,
-    as the ORM reads it (unset reads as 0 or False)."""
-    ftype = partners._fields[fname].type
-    value = SQL(
-        "(%s.%s ->> %s)::%s",
-        SQL.identifier(alias),
-        SQL.identifier(fname),
-        str(company.id),
-        SQL(SQL_TYPES[ftype]),
-    )
-    if ftype in ZERO:
-        value = SQL("COALESCE(%s, %s)", value, SQL(ZERO[ftype]))
-    return value
-
-
-def stored_columns(partners, company, alias="res_partner"):
-    """What the recompute reads of a customer: the managers' decisions the rules
-    follow, the reminded purchase and the fingerprint of the results."""
-    return [
-        *(
-            SQL("%s AS %s", stored_value(partners, fname, company, alias), SQL.identifier(fname))
-            for fname in RULE_INPUTS
-        ),
+def join_rows(query, company):
+    """Join, to a query of customers (``res_partner``), their row of the company."""
+    query.add_join(
+        "LEFT JOIN",
+        ROW,
+        "customer_classification",
         SQL(
-            "%s AS old_reminded",
-            stored_value(partners, "customer_cycle_reminded_date", company, alias),
+            "%s = res_partner.id AND %s = %s",
+            SQL.identifier(ROW, "partner_id"),
+            SQL.identifier(ROW, "company_id"),
+            company.id,
         ),
-        SQL("%s AS old_hash", stored_value(partners, HASH_FIELD, company, alias)),
+    )
+
+
+def stored_columns():
+    """What the recompute reads of a customer's row: the managers' decisions the rules
+    follow, the reminded purchase and the fingerprint of the results."""
+    row = SQL.identifier(ROW)
+    return [
+        SQL("%s.customer_grade_override AS customer_grade_override", row),
+        SQL("%s.customer_tier_override AS customer_tier_override", row),
+        SQL("COALESCE(%s.customer_key_account, false) AS customer_key_account", row),
+        SQL("COALESCE(%s.customer_special_class, false) AS customer_special_class", row),
+        SQL("%s.customer_cycle_reminded_date AS old_reminded", row),
+        SQL("%s.customer_classification_hash AS old_hash", row),
     ]
 
 
-def result_columns(partners, policy, today):
+def result_columns(rows, policy, today):
     """The results to store: the rules' results combined with the managers' decisions.
 
     Evaluated on ``figures f`` (with the decisions), rules and scores ``g`` and
@@ -146,6 +106,7 @@ def result_columns(partners, policy, today):
         "customer_rfm_frequency": SQL("g.rfm_frequency"),
         "customer_rfm_monetary": SQL("g.rfm_monetary"),
         "customer_top": SQL("g.top"),
+        "customer_revenue_share": SQL("CASE WHEN g.top THEN 'top' ELSE 'rest' END"),
         "customer_yearly_amount": SQL("f.yearly_amount"),
         "customer_overdue_amount": SQL("f.overdue_amount"),
         "customer_average_amount": SQL("f.average_amount"),
@@ -167,14 +128,14 @@ def result_columns(partners, policy, today):
         SQL(
             "%s::%s AS %s",
             expr,
-            SQL(SQL_TYPES[partners._fields[fname].type]),
+            SQL(SQL_TYPES[rows._fields[fname].type]),
             SQL.identifier(fname),
         )
         for fname, expr in columns.items()
     )
 
 
-def changes_query(partners, policy, today):
+def changes_query(rows, policy, today):
     """The customers whose results differ from the stored ones, with the summary.
 
     Only a fingerprint of the stored results is compared (read with the
@@ -224,7 +185,7 @@ def changes_query(partners, policy, today):
         """,
         ctes=rules.figures_ctes(policy, today, policy._get_customers_query()),
         rules=rules.rule_columns(policy, today),
-        columns=result_columns(partners, policy, today),
+        columns=result_columns(rows, policy, today),
         fingerprint=fingerprint,
         hash=SQL.identifier(HASH_FIELD),
     )
@@ -238,18 +199,13 @@ def summary_query(table):
     )
 
 
-def follow_up_query(partners, company, table, ids):
-    """The changed customers of ``ids`` to log or remind, with the values being
+def follow_up_query(company, table, page):
+    """The changed customers of the page (the ids after the first and up to the last
+    of ``page``) to log or remind, with the values being
     replaced: run before their results are stored. A customer classified for the first
     time has no change to log."""
-    old = {fname: stored_value(partners, fname, company) for fname in TRACKED_RESULTS}
     logged = SQL(" OR ").join(
-        SQL(
-            "r.%s IS DISTINCT FROM %s AND %s IS NOT NULL",
-            SQL.identifier(fname),
-            old[fname],
-            old[fname],
-        )
+        SQL("r.%s IS DISTINCT FROM c.%s AND c.%s IS NOT NULL", *[SQL.identifier(fname)] * 3)
         for fname in TRACKED_RESULTS
     )
     return SQL(
@@ -258,53 +214,83 @@ def follow_up_query(partners, company, table, ids):
             SELECT r.id, r.remind, r.customer_next_purchase_date, %(new)s, %(old)s,
                    (%(logged)s) AS logged
               FROM %(changes)s r
-              JOIN res_partner p ON p.id = r.id
-             WHERE r.id = ANY(%(ids)s)
-        ) c
-         WHERE c.logged OR c.remind
+         LEFT JOIN customer_classification c
+                ON c.partner_id = r.id AND c.company_id = %(company_id)s
+             WHERE r.id > %(after)s AND r.id <= %(last)s
+        ) f
+         WHERE f.logged OR f.remind
         """,
         changes=SQL.identifier(table),
+        company_id=company.id,
         new=SQL(", ").join(SQL("r.%s", SQL.identifier(fname)) for fname in TRACKED_RESULTS),
         old=SQL(", ").join(
-            SQL("%s AS %s", old[fname], SQL.identifier(f"old_{fname}")) for fname in TRACKED_RESULTS
+            SQL("c.%s AS %s", SQL.identifier(fname), SQL.identifier(f"old_{fname}"))
+            for fname in TRACKED_RESULTS
         ),
         logged=logged,
-        ids=list(ids),
+        after=page[0],
+        last=page[1],
     )
 
 
-def changed_results_query(table, after_id, limit):
-    """The next page of changed customers (by id) with the results to store."""
+def page_query(table, after_id, limit):
+    """The next page of changed customers (by id)."""
     return SQL(
-        "SELECT id, %s FROM %s WHERE id > %s ORDER BY id LIMIT %s",
-        SQL(", ").join(SQL.identifier(fname) for fname in RESULT_FIELDS),
+        "SELECT id FROM %s WHERE id > %s ORDER BY id LIMIT %s",
         SQL.identifier(table),
         after_id,
         limit,
     )
 
 
-def archive_copies_query(partners, company, partner_ids):
-    """The dossiers of the company whose copies differ from their customer's
-    results, grouped by the results to copy: (grade, tier, stage, class, ids)."""
-    stored = {fname: stored_value(partners, fname, company) for fname in ARCHIVE_COPIES}
+def upsert_query(company, table, page, uid):
+    """Store the results of the changed customers of the page on their rows of the
+    company, made where missing; the managers' decisions on the rows are kept."""
+    columns = SQL(", ").join(SQL.identifier(fname) for fname in RESULT_FIELDS)
     return SQL(
         """
-        SELECT %(values)s, array_agg(a.id ORDER BY a.id)
-          FROM customer_archive a
-          JOIN res_partner p ON p.id = a.partner_id
-         WHERE a.company_id = %(company_id)s
-           AND a.state != 'destroyed'
-           AND a.partner_id = ANY(%(partner_ids)s)
-           AND (%(differs)s)
-      GROUP BY %(positions)s
+        INSERT INTO customer_classification AS c
+               (partner_id, company_id, create_uid, create_date, write_uid, write_date, %(columns)s)
+        SELECT r.id, %(company_id)s, %(uid)s, now() AT TIME ZONE 'UTC',
+               %(uid)s, now() AT TIME ZONE 'UTC', %(values)s
+          FROM %(changes)s r
+         WHERE r.id > %(after)s AND r.id <= %(last)s
+        ON CONFLICT (partner_id, company_id) DO UPDATE
+           SET %(updates)s, write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
         """,
-        values=SQL(", ").join(stored.values()),
-        positions=SQL(", ".join(str(position) for position in range(1, len(stored) + 1))),
-        company_id=company.id,
-        partner_ids=list(partner_ids),
-        differs=SQL(" OR ").join(
-            SQL("a.%s IS DISTINCT FROM %s", SQL.identifier(fname), value)
-            for fname, value in stored.items()
+        columns=columns,
+        values=SQL(", ").join(SQL("r.%s", SQL.identifier(fname)) for fname in RESULT_FIELDS),
+        updates=SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(fname), SQL.identifier(fname))
+            for fname in RESULT_FIELDS
         ),
+        changes=SQL.identifier(table),
+        company_id=company.id,
+        uid=uid,
+        after=page[0],
+        last=page[1],
+    )
+
+
+def link_query(company, table, page):
+    """Point the changed customers of the page to their row of the company where they do not yet
+    (``res.partner.customer_classification_id``, a company-dependent column of this
+    addon's, written in SQL as ``account`` writes its ranks)."""
+    key = str(company.id)
+    return SQL(
+        """
+        UPDATE res_partner p
+           SET customer_classification_id = COALESCE(p.customer_classification_id, '{}'::jsonb)
+                                            || jsonb_build_object(%(key)s, c.id)
+          FROM %(changes)s r
+          JOIN customer_classification c ON c.partner_id = r.id AND c.company_id = %(company_id)s
+         WHERE p.id = r.id
+           AND r.id > %(after)s AND r.id <= %(last)s
+           AND (p.customer_classification_id ->> %(key)s)::int4 IS DISTINCT FROM c.id
+        """,
+        key=key,
+        changes=SQL.identifier(table),
+        company_id=company.id,
+        after=page[0],
+        last=page[1],
     )

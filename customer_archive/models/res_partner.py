@@ -1,35 +1,52 @@
 """Customers as the archive sees them: the dossier summary on the partner form, the
 registered name, risk signals, and the classification results (DESIGN §3).
 
-The classification results are company-dependent fields: each company classifies its
-customers with its own policy. They are stored by the recompute of
+The classification results live in ``customer.classification``, a row per customer and
+company (each company classifies its customers with its own policy); the partner reads
+the current company's row through related fields. They are stored by the recompute of
 ``customer.classification.policy`` (a daily cron and a button), never by a compute on
 invoices, so opening a partner form computes nothing but the "why" text from the stored
 figures. Every one of them is for the archive groups only (``groups=READER``); Odoo strips
 them from the views of other users.
 """
 
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
 
 from . import customer_archive_import_match as match
-from . import customer_classification_rules as rules
-from . import customer_classification_store as store
+from . import customer_classification as classification
 from . import customer_classification_why as why
 from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import changed_fields, door_open
 
 
-def _classification_field(field_class, *args, **kwargs):
-    """A stored per-company classification field, readable by the archive groups (the
-    amounts by officers and managers only)."""
+def _classification_field(field_class, fname, **kwargs):
+    """A result or decision of the current company's classification row, readable by the
+    archive groups (the amounts by officers and managers only). Never tracked by the
+    ORM: the recompute and a manager's decision log their changes in batches
+    (``customer.classification._log_changes``)."""
     kwargs.setdefault("readonly", True)
     kwargs.setdefault("groups", READER)
-    return field_class(*args, company_dependent=True, copy=False, index=False, **kwargs)
+    return field_class(
+        related=f"customer_classification_id.{fname}",
+        # the row is the current company's (Odoo takes a related field's context from
+        # its last field only)
+        depends_context=("company",),
+        copy=False,
+        **kwargs,
+    )
+
+
+# The classification fields of a customer, written on its row; and with the row itself,
+# which only the rules set, what is guarded.
+ON_ROW = {*classification.RESULT_FIELDS, *classification.MANUAL_FIELDS}
+CLASSIFIED = {*ON_ROW, "customer_classification_id"}
+# The fields read through the row (related, so Odoo reads them as superuser): their groups
+# are checked by the searches and SQL that use them (_search, _field_to_sql).
+GUARDED = frozenset(
+    {*ON_ROW, "customer_classification_id", "customer_override_user_id", "customer_override_date"}
+)
 
 
 class ResPartner(models.Model):
@@ -104,114 +121,72 @@ class ResPartner(models.Model):
         help="At least one danger signal of arrears is open on this customer.",
     )
 
-    # Results of the rules
-    customer_grade = _classification_field(
-        fields.Selection,
-        rules.GRADES,
-        string="Grade",
-        tracking=True,
-        help="A ≥ the A amount, B ≥ the B amount, C below, over the rolling window; "
-        "D whenever the arrears exceed the tolerance. A manual override wins.",
-    )
-    customer_grade_computed = _classification_field(
-        fields.Selection, rules.GRADES, string="Grade by the Rules"
-    )
-    customer_tier = _classification_field(
-        fields.Selection,
-        rules.TIERS,
-        string="Tier",
-        tracking=True,
-        help="Important: grade A or key account; special: the special class; else ordinary.",
-    )
-    customer_loyalty = _classification_field(
-        fields.Selection, rules.LOYALTY_STAGES, string="Loyalty Stage", tracking=True
-    )
-    customer_value_class = _classification_field(
-        fields.Selection,
-        rules.VALUE_CLASSES,
-        string="Value Class",
-        tracking=True,
-        help="RFM class: recency, frequency and average invoice amount scored by quintile.",
-    )
-    customer_rfm_recency = _classification_field(fields.Integer, string="Recency Score")
-    customer_rfm_frequency = _classification_field(fields.Integer, string="Frequency Score")
-    customer_rfm_monetary = _classification_field(fields.Integer, string="Monetary Score")
-    customer_top = _classification_field(
-        fields.Boolean,
-        string="Top Customer",
-        help="Among the customers who bring most revenue (the 20/80 rule).",
-    )
-    # The 20/80 rule in words, for graphs and group-bys: Odoo's graph legend prints a
-    # boolean as "true"/"false". Grouped and searched in SQL on ``customer_top``.
-    customer_revenue_share = fields.Selection(
-        [("top", "Top 20 % of Revenue"), ("rest", "Other Customers")],
-        string="Revenue Share",
-        compute="_compute_customer_revenue_share",
-        search="_search_customer_revenue_share",
+    # The classification of the current company's customer, read where it lives: the
+    # row of ``customer.classification`` this points to, per company (set when the row
+    # is made). The results below are related fields through it, so the form, lists,
+    # filters, group-bys and pivots read the row (sudoed related fields: their groups
+    # here are what decides who reads them).
+    customer_classification_id = fields.Many2one(
+        "customer.classification",
+        string="Classification",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
         groups=READER,
     )
+
+    # Results of the rules
+    customer_grade = _classification_field(fields.Selection, "customer_grade")
+    customer_grade_computed = _classification_field(fields.Selection, "customer_grade_computed")
+    customer_tier = _classification_field(fields.Selection, "customer_tier")
+    customer_loyalty = _classification_field(fields.Selection, "customer_loyalty")
+    customer_value_class = _classification_field(fields.Selection, "customer_value_class")
+    customer_rfm_recency = _classification_field(fields.Integer, "customer_rfm_recency")
+    customer_rfm_frequency = _classification_field(fields.Integer, "customer_rfm_frequency")
+    customer_rfm_monetary = _classification_field(fields.Integer, "customer_rfm_monetary")
+    customer_top = _classification_field(fields.Boolean, "customer_top")
+    customer_revenue_share = _classification_field(fields.Selection, "customer_revenue_share")
     # The amounts are officers' and managers': a reader sees them, in the "why" text, only
     # for the customers whose dossier he may read.
     customer_yearly_amount = _classification_field(
-        fields.Float,
-        groups=OFFICER,
-        string="Yearly Amount",
-        help="Posted customer invoices minus refunds, untaxed, in company currency, "
-        "over the policy's rolling window.",
+        fields.Float, "customer_yearly_amount", groups=OFFICER
     )
     customer_overdue_amount = _classification_field(
-        fields.Float,
-        groups=OFFICER,
-        string="Overdue Amount",
-        help="Receivables due for longer than the policy's grace days, in company currency.",
+        fields.Float, "customer_overdue_amount", groups=OFFICER
     )
     customer_average_amount = _classification_field(
-        fields.Float, groups=OFFICER, string="Average Invoice Amount"
+        fields.Float, "customer_average_amount", groups=OFFICER
     )
-    customer_invoice_count = _classification_field(fields.Integer, string="Invoices in Window")
-    customer_last_invoice_date = _classification_field(fields.Date, string="Last Invoice Date")
-    customer_purchase_interval = _classification_field(
-        fields.Integer, string="Usual Purchase Interval (days)"
-    )
-    customer_next_purchase_date = _classification_field(
-        fields.Date, string="Next Expected Purchase"
-    )
+    customer_invoice_count = _classification_field(fields.Integer, "customer_invoice_count")
+    customer_last_invoice_date = _classification_field(fields.Date, "customer_last_invoice_date")
+    customer_purchase_interval = _classification_field(fields.Integer, "customer_purchase_interval")
+    customer_next_purchase_date = _classification_field(fields.Date, "customer_next_purchase_date")
     customer_cycle_reminded_date = _classification_field(
-        fields.Date, string="Purchase Reminder Sent For"
+        fields.Date, "customer_cycle_reminded_date"
     )
-    customer_classified_date = _classification_field(
-        fields.Date, string="Classified On", help="When the classification last changed."
-    )
-    # A fingerprint of the stored results: the recompute compares it, not every
-    # figure, to find what changed.
-    customer_classification_hash = fields.Char(
-        string="Classification Fingerprint",
-        company_dependent=True,
-        copy=False,
-        readonly=True,
-        groups="base.group_system",
+    customer_classified_date = _classification_field(fields.Date, "customer_classified_date")
+    customer_classification_hash = _classification_field(
+        fields.Char, "customer_classification_hash", groups="base.group_system"
     )
 
-    # Manual decisions
+    # Manual decisions, kept on the same row (with who decided and when)
     customer_grade_override = _classification_field(
-        fields.Selection, rules.GRADES, string="Grade Override", readonly=False, tracking=True
+        fields.Selection, "customer_grade_override", readonly=False
     )
     customer_tier_override = _classification_field(
-        fields.Selection, rules.TIERS, string="Tier Override", readonly=False, tracking=True
+        fields.Selection, "customer_tier_override", readonly=False
     )
     customer_override_reason = _classification_field(
-        fields.Char, string="Override Reason", readonly=False, tracking=True
+        fields.Char, "customer_override_reason", readonly=False
     )
     customer_key_account = _classification_field(
-        fields.Boolean, string="Key Account", readonly=False, tracking=True
+        fields.Boolean, "customer_key_account", readonly=False
     )
     customer_special_class = _classification_field(
-        fields.Boolean,
-        string="Special Class",
-        readonly=False,
-        tracking=True,
-        help="Lawyers, banks, insurers, advisers and other special relations (特殊客户).",
+        fields.Boolean, "customer_special_class", readonly=False
     )
+    customer_override_user_id = _classification_field(fields.Many2one, "override_user_id")
+    customer_override_date = _classification_field(fields.Datetime, "override_date")
 
     # Care dates (生日档案) of an individual customer or a key contact of a company:
     # personal data, for the archive officers; the care cron reads them.
@@ -250,27 +225,6 @@ class ResPartner(models.Model):
         groups=READER,
         help="Other customers with the same normalised name, phone or email.",
     )
-
-    @api.depends_context("company")
-    @api.depends("customer_top")
-    def _compute_customer_revenue_share(self):
-        for partner in self:
-            partner.customer_revenue_share = "top" if partner.customer_top else "rest"
-
-    def _search_customer_revenue_share(self, operator, value):
-        if operator not in ("=", "!=") or value not in ("top", "rest"):
-            raise NotImplementedError(operator)
-        top = (operator == "=") == (value == "top")
-        return [("customer_top", "=", True)] if top else [("customer_top", "!=", True)]
-
-    def _read_group_groupby(self, groupby_spec, query):
-        if groupby_spec == "customer_revenue_share":
-            self.check_field_access_rights("read", ["customer_revenue_share"])
-            return SQL(
-                "CASE WHEN %s IS TRUE THEN 'top' ELSE 'rest' END",
-                self._field_to_sql(self._table, "customer_top", query),
-            )
-        return super()._read_group_groupby(groupby_spec, query)
 
     @api.depends(
         "customer_archive_ids.state", "customer_archive_ids.user_id", "commercial_partner_id"
@@ -407,7 +361,7 @@ class ResPartner(models.Model):
         )
 
     @api.depends_context("company", "lang", "uid")
-    @api.depends(*store.RESULT_FIELDS, *store.MANUAL_FIELDS)
+    @api.depends(*ON_ROW)
     def _compute_customer_classification_why(self):
         policy = self.env["customer.classification.policy"]._get_company_policy()
         with_amounts = self._customer_amounts_visible()
@@ -445,36 +399,29 @@ class ResPartner(models.Model):
                         self.env._("A birthday or an anniversary is a past date, after 1900.")
                     )
 
-    @api.constrains("customer_grade_override", "customer_tier_override", "customer_override_reason")
-    def _check_customer_override_reason(self):
-        for partner in self:
-            overridden = partner.customer_grade_override or partner.customer_tier_override
-            if overridden and not (partner.customer_override_reason or "").strip():
-                raise ValidationError(
-                    self.env._(
-                        "Give the reason for overriding the classification of %(partner)s.",
-                        partner=partner.display_name,
-                    )
-                )
-
     @api.model
-    def check_field_access_rights(self, operation, field_names):
-        """The archive's thirty-odd fields share one group: test the user's membership
-        once for them, not once per field (Odoo asks several times per field and read,
-        which cost more than reading them). Whoever lacks the group gets Odoo's refusal."""
-        if self.env.su or not field_names:
-            return super().check_field_access_rights(operation, field_names)
-        ours = {
-            name
-            for name in field_names
-            if name in self._fields and self._fields[name].groups == READER
-        }
-        if ours and self.env.user.has_group(READER):
-            rest = [name for name in field_names if name not in ours]
-            if rest:
-                super().check_field_access_rights(operation, rest)
-            return field_names
-        return super().check_field_access_rights(operation, field_names)
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # Private override: Odoo checks a field's groups in a search on stored fields only
+        # (in _field_to_sql); a related one, as the classification's are, it searches as
+        # superuser, so a filter on it would ignore the field's groups.
+        if not self.env.su:
+            related = {
+                leaf[0].split(".", 1)[0]
+                for leaf in domain or ()
+                if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str)
+            }
+            related &= GUARDED
+            if related:
+                self.check_field_access_rights("read", list(related))
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Private override: Odoo checks a field's groups here for stored fields only; a
+        # related one, as the classification's are (through their row), it reads on as
+        # superuser, so a group-by, sum or order by it would ignore the field's groups.
+        if fname in GUARDED:
+            self.check_field_access_rights("read", [fname])
+        return super()._field_to_sql(alias, fname, query, flush)
 
     @api.model
     def name_create(self, name):
@@ -502,40 +449,36 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # a new customer has no classification row yet: the decisions sent with him are
+        # stored on one made once he exists
+        decisions = []
         for vals in vals_list:
-            self._check_classification_write(vals)
+            changed = self._check_classification_write(vals)
+            decided = {fname: vals.pop(fname) for fname in ON_ROW & vals.keys()}
+            decisions.append({fname: decided[fname] for fname in changed & ON_ROW})
         partners = super().create(vals_list)
-        manual = [
-            partner.id
-            for partner, vals in zip(partners, vals_list, strict=True)
-            if any(vals.get(fname) for fname in store.MANUAL_FIELDS)
-        ]
-        self.browse(manual)._apply_classification_manual()
+        for partner, decided in zip(partners, decisions, strict=True):
+            if any(decided.values()):
+                partner._write_classification(decided)
         return partners
 
     def write(self, vals):
         if self.env.context.get("customer_archive_merge"):
-            # Odoo's merge has already filled in, in SQL and per company, the
-            # classification the contact kept lacked from the contacts merged away
-            # (company-dependent columns, in _update_foreign_keys_generic); the ORM copy
-            # of the same values that follows would be refused by the guard below.
+            # Odoo's merge fills in the classification row the contact kept lacked, per
+            # company, in SQL (company-dependent columns, in _update_foreign_keys_generic),
+            # then writes the same through the ORM, which the guard below would refuse.
             # Dropping values writes less, never more: a context cannot open a door.
-            vals = {
-                fname: value
-                for fname, value in vals.items()
-                if fname not in store.RESULT_FIELDS and fname not in store.MANUAL_FIELDS
-            }
+            vals = {fname: value for fname, value in vals.items() if fname not in CLASSIFIED}
         if "name" in vals:
             self._check_registered_name(vals["name"])
-        self._check_classification_write(vals)
+        changed = self._check_classification_write(vals)
+        decided = {fname: vals.pop(fname) for fname in ON_ROW & vals.keys()}
         result = super().write(vals)
         if "user_id" in vals:
             # sudo: the dossiers' followers change with the salesperson, seen or not
             self.sudo().customer_archive_ids._prune_followers()
-        if not self.env.context.get("customer_classification_store") and any(
-            fname in vals for fname in store.MANUAL_FIELDS
-        ):
-            self._apply_classification_manual()
+        if changed & ON_ROW:
+            self._write_classification({fname: decided[fname] for fname in changed & ON_ROW})
         return result
 
     def _check_registered_name(self, name):
@@ -567,56 +510,66 @@ class ResPartner(models.Model):
             )
 
     def _check_classification_write(self, vals):
-        """Results are the rules' business; overrides and flags a manager's.
+        """Results are the rules' business; overrides and flags a manager's. Return the
+        classification fields whose values change.
 
         Only a value that changes counts: the web client sends every field of the form
         on save, the classification's defaults and current values included (a new
         company, a salesperson's edit of a classified customer), and those are no
         decision of anybody's."""
-        if self.env.su:
-            return
         changed = self._classification_changes(vals)
-        if changed & set(store.RESULT_FIELDS):
+        if self.env.su:
+            return changed
+        if changed - set(classification.MANUAL_FIELDS):
             raise AccessError(
                 self.env._(
                     "The classification of customers is computed from their invoices; "
                     "override the grade or tier instead."
                 )
             )
-        if changed & set(store.MANUAL_FIELDS) and not self.env.user.has_group(MANAGER):
+        if changed and not self.env.user.has_group(MANAGER):
             raise AccessError(
                 self.env._("Only archive managers may override the classification of customers.")
             )
+        return changed
 
     def _classification_changes(self, vals):
         """The classification fields of ``vals`` whose value differs from what is stored
         (on create: from empty, which is what every new customer starts with)."""
-        fnames = {*store.RESULT_FIELDS, *store.MANUAL_FIELDS}
         if not self:
-            return {fname for fname in fnames & vals.keys() if vals[fname]}
+            return {fname for fname in CLASSIFIED & vals.keys() if vals[fname]}
         # sudo: compared only, never returned; the caller's right to write is checked
-        return changed_fields(self.sudo(), vals, fnames)
+        return changed_fields(self.sudo(), vals, CLASSIFIED)
 
-    def _apply_classification_manual(self):
-        """Recompute the effective grade and tier after a manager's decision."""
-        # sudo: the effective grade and tier are results, which only the rules
-        # write; the caller's right to decide was checked in write/create.
-        partners = self.sudo().with_context(customer_classification_store=True)
-        groups = defaultdict(lambda: self.browse().sudo())
-        for partner in partners:
-            grade = partner.customer_grade_override or partner.customer_grade_computed
-            tier = partner.customer_tier_override or rules.tier_of(
-                grade, partner.customer_key_account, partner.customer_special_class
+    def _write_classification(self, vals):
+        """Store results (the rules', as superuser) or a manager's decisions (checked by
+        ``_check_classification_write``) on the current company's rows of these
+        customers, made where there is none yet."""
+        # sudo: the rows are written by the rules and, for a decision the caller was
+        # allowed to make, on his behalf; nobody writes them directly
+        rows = self.sudo()._customer_classification_rows()
+        rows.write(vals)
+
+    def _customer_classification_rows(self):
+        """The current company's classification rows of these customers, made where
+        missing (one by one: a manager's decision, a test; the recompute makes them in
+        SQL)."""
+        company = self.env.company
+        Row = self.env["customer.classification"]
+        missing = self.filtered(lambda partner: not partner.customer_classification_id)
+        if missing:
+            found = Row.search([("partner_id", "in", missing.ids), ("company_id", "=", company.id)])
+            have = set(found.partner_id.ids)
+            made = Row.create(
+                [
+                    {"partner_id": partner.id, "company_id": company.id}
+                    for partner in missing
+                    if partner.id not in have
+                ]
             )
-            key = (grade, tier)
-            if key != (partner.customer_grade, partner.customer_tier):
-                groups[key] |= partner
-        for (grade, tier), group in groups.items():
-            group.with_context(customer_classification_store=True).write(
-                {"customer_grade": grade, "customer_tier": tier}
-            )
-        changed = self.browse().union(*groups.values())
-        self.env["customer.archive"]._sync_classification(self.env.company, changed.ids)
+            for row in found | made:
+                row.partner_id.customer_classification_id = row
+        return self.customer_classification_id
 
     def action_open_customer_archive(self):
         """Smart button: open the dossier, or start one for an officer."""

@@ -28,12 +28,12 @@ class CustomerArchiveSurveyAnalysis(models.Model):
         "customer.archive": [
             "partner_id",
             "salesperson_id",
-            "customer_grade",
             "confidentiality",
             "user_id",
             "company_id",
         ],
         "res.partner": ["state_id"],
+        "customer.classification": ["partner_id", "company_id", "customer_grade"],
     }
 
     campaign_id = fields.Many2one("customer.archive.survey.campaign", readonly=True)
@@ -66,7 +66,7 @@ class CustomerArchiveSurveyAnalysis(models.Model):
                            answer.partner_id AS respondent_id,
                            archive.salesperson_id AS salesperson_id,
                            customer.state_id AS state_id,
-                           archive.customer_grade AS customer_grade,
+                           classification.customer_grade AS customer_grade,
                            archive.confidentiality AS confidentiality,
                            archive.user_id AS keeper_id,
                            archive.company_id AS company_id,
@@ -79,6 +79,9 @@ class CustomerArchiveSurveyAnalysis(models.Model):
                       JOIN survey_question question ON question.id = line.question_id
                       JOIN customer_archive archive ON archive.id = answer.customer_archive_id
                       JOIN res_partner customer ON customer.id = archive.partner_id
+                 LEFT JOIN customer_classification classification
+                        ON classification.partner_id = archive.partner_id
+                       AND classification.company_id = archive.company_id
                      WHERE answer.state = 'done'
                        AND line.skipped IS NOT TRUE
                        AND question.question_type = 'simple_choice'

@@ -31,6 +31,7 @@ from . import (
     test_customer_archive_words,
     test_customer_archive_workflow,
     test_customer_classification,
+    test_customer_classification_table,
     test_every_form_saves,
     test_odoo_partner,
     test_res_partner,

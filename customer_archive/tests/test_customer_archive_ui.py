@@ -61,9 +61,6 @@ class UiCase(CustomerArchiveCase):
                 )
             )
         cls.partner_kept.sudo().with_company(cls.company).write({"customer_key_account": True})
-        cls.env["customer.archive"]._sync_classification(
-            cls.company, [partner.id for partner in results]
-        )
         (cls.archive_own | cls.archive_other | cls.archive_kept).action_activate()
         licence_type = cls.env["customer.archive.document.type"].search(
             [("has_validity", "=", True)], limit=1

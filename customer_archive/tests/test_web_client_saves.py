@@ -36,11 +36,7 @@ class WebClientSaveCase(CustomerArchiveRpcCase):
     def classify(cls, partners, **values):
         """Results stored as the nightly recompute stores them."""
         # sudo: the results are the recompute's, which runs as superuser
-        partners.sudo().with_company(cls.company).with_context(
-            customer_classification_store=True
-        ).write(dict(CLASSIFIED, **values))
-        # the dossiers' copies, as the recompute keeps them in step
-        cls.env["customer.archive"]._sync_classification(cls.company, partners.ids)
+        partners.sudo().with_company(cls.company).write(dict(CLASSIFIED, **values))
 
     def web_write(self, record, user, values):
         """Save an edit as the harshest client would: every stored field of the form
