@@ -102,21 +102,11 @@ def time_reference(env, policy):
 
 def reset_classification(env):
     """Forget earlier results, dossier copies and reminders: the next run is a first one."""
-    # the results: the company-dependent classification fields only the recompute writes
-    results = [
-        fname
-        for fname, field in env["res.partner"]._fields.items()
-        if fname.startswith("customer_") and field.company_dependent and field.readonly
-    ]
+    # the results: the classification's own table, and the customers' links to it
+    env.cr.execute("DELETE FROM customer_classification")
     env.cr.execute(
-        SQL(
-            "UPDATE res_partner SET %s WHERE customer_rank > 0",
-            SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in results),
-        )
-    )
-    env.cr.execute(
-        """UPDATE customer_archive SET customer_grade = NULL, customer_tier = NULL,
-                                       customer_loyalty = NULL, customer_value_class = NULL"""
+        "UPDATE res_partner SET customer_classification_id = NULL"
+        " WHERE customer_classification_id IS NOT NULL"
     )
     # and the reminders of earlier runs, with the salespeople they subscribed
     env.cr.execute(
@@ -138,7 +128,7 @@ def reset_classification(env):
         "-d",
         env.cr.dbname,
         "-c",
-        "VACUUM ANALYZE res_partner, customer_archive",
+        "VACUUM ANALYZE res_partner, customer_archive, customer_classification",
     ]
     subprocess.run(vacuum, check=True)
 
