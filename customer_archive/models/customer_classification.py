@@ -15,6 +15,7 @@ from odoo.exceptions import ValidationError
 
 from . import customer_classification_rules as rules
 from .customer_archive import OFFICER, READER
+from .customer_archive_lang import chatter_lang
 
 # Written by the recompute only (or, for the effective grade and tier, when a manager
 # overrides them).
@@ -237,22 +238,36 @@ class CustomerClassification(models.Model):
         if not diffs:
             return
         Partner = self.env["res.partner"]
-        info = Partner.fields_get(LOGGED_FIELDS, attributes=("type", "selection"))
+        partners = Partner.browse(list(diffs))
+        # the values in the language of the customer's chatter (its followers', else his
+        # salesperson's or company's): stored as text, they stay in it; the followers
+        # read for the batch at once
+        partners.sudo().mapped("message_follower_ids.partner_id.lang")
+        infos = {}
+
+        def info(partner):
+            lang = chatter_lang(partner)
+            if lang not in infos:
+                infos[lang] = Partner.with_context(lang=lang).fields_get(
+                    LOGGED_FIELDS, attributes=("type", "selection")
+                )
+            return infos[lang]
+
         field_ids = {
             field.name: field.id
             for field in self.env["ir.model.fields"]
             .sudo()
             .search([("model", "=", "res.partner"), ("name", "in", LOGGED_FIELDS)])
         }
-        partners = Partner.browse(list(diffs))
         messages = partners._message_log_batch(dict.fromkeys(partners.ids, ""))
         values = []
         for message in messages:
+            described = info(partners.browse(message.res_id))
             for fname, old, new in diffs[message.res_id]:
                 value = {"mail_message_id": message.id, "field_id": field_ids[fname]}
-                ftype = info[fname]["type"]
+                ftype = described[fname]["type"]
                 if ftype == "selection":
-                    labels = dict(info[fname]["selection"])
+                    labels = dict(described[fname]["selection"])
                     value["old_value_char"] = labels.get(old, old) if old else ""
                     value["new_value_char"] = labels.get(new, new) if new else ""
                 elif ftype == "boolean":

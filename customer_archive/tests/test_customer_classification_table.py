@@ -209,3 +209,23 @@ class TestClassificationTable(ClassificationCase, CustomerArchiveRpcCase):
         self.assertEqual(str(row.customer_last_invoice_date), "2026-05-04")
         self.assertFalse(self.rows(self.customers[4]), "nothing made for the unclassified")
         self.assertFalse(migration.jsonb_columns(cr, "res_partner", migration.TYPES))
+
+    @freeze_time(TODAY)
+    def test_changes_logged_in_the_language_of_the_customers_chatter(self):
+        """A recompute run in English logs a change of tier in the language its
+        chatter is read in: here its salesperson's, Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["customer_archive"], ["zh_CN"])
+        self.reader.lang = "zh_CN"
+        partner = self.customers[2]
+        self.assertEqual(partner.user_id, self.reader)
+        self.invoice(partner, 1000, days_ago(10))
+        self.classify()
+        self.assertEqual(self.of(partner).customer_tier, "ordinary")
+        messages = partner.message_ids
+        self.invoice(partner, 200000, days_ago(5))
+        self.with_mail(self.policy).with_context(lang="en_US")._recompute_classification()
+        tier = (partner.message_ids - messages).tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "customer_tier"
+        )
+        self.assertEqual((tier.old_value_char, tier.new_value_char), ("普通", "重要"))
