@@ -15,7 +15,7 @@ from odoo.exceptions import ValidationError
 
 from . import customer_classification_rules as rules
 from .customer_archive import OFFICER, READER
-from .customer_archive_lang import chatter_lang
+from .customer_archive_lang import by_chatter_lang
 
 # Written by the recompute only (or, for the effective grade and tier, when a manager
 # overrides them).
@@ -240,19 +240,11 @@ class CustomerClassification(models.Model):
         Partner = self.env["res.partner"]
         partners = Partner.browse(list(diffs))
         # the values in the language of the customer's chatter (its followers', else his
-        # salesperson's or company's): stored as text, they stay in it; the followers
-        # read for the batch at once
-        partners.sudo().mapped("message_follower_ids.partner_id.lang")
-        infos = {}
-
-        def info(partner):
-            lang = chatter_lang(partner)
-            if lang not in infos:
-                infos[lang] = Partner.with_context(lang=lang).fields_get(
-                    LOGGED_FIELDS, attributes=("type", "selection")
-                )
-            return infos[lang]
-
+        # salesperson's or company's): stored as text, they stay in it
+        described = {}
+        for in_lang in by_chatter_lang(partners):
+            info = in_lang.fields_get(LOGGED_FIELDS, attributes=("type", "selection"))
+            described.update(dict.fromkeys(in_lang.ids, info))
         field_ids = {
             field.name: field.id
             for field in self.env["ir.model.fields"]
@@ -262,12 +254,12 @@ class CustomerClassification(models.Model):
         messages = partners._message_log_batch(dict.fromkeys(partners.ids, ""))
         values = []
         for message in messages:
-            described = info(partners.browse(message.res_id))
+            info = described[message.res_id]
             for fname, old, new in diffs[message.res_id]:
                 value = {"mail_message_id": message.id, "field_id": field_ids[fname]}
-                ftype = described[fname]["type"]
+                ftype = info[fname]["type"]
                 if ftype == "selection":
-                    labels = dict(described[fname]["selection"])
+                    labels = dict(info[fname]["selection"])
                     value["old_value_char"] = labels.get(old, old) if old else ""
                     value["new_value_char"] = labels.get(new, new) if new else ""
                 elif ftype == "boolean":
