@@ -13,7 +13,7 @@ from . import customer_archive_list_export as list_export
 from .customer_archive_access_log import consultation
 from .customer_archive_input import check_lengths
 from .customer_archive_lang import by_chatter_lang, for_user
-from .customer_archive_workflow_mixin import Transition, door_open, next_numbers
+from .customer_archive_workflow_mixin import Transition, changed_fields, door_open, next_numbers
 
 READER = "customer_archive.group_reader"
 OFFICER = "customer_archive.group_officer"
@@ -644,6 +644,7 @@ class CustomerArchive(models.Model):
     def write(self, vals):
         check_lengths(self, vals, self._text_limits)
         self._check_confidentiality_right(vals)
+        self._check_classification_unchanged(vals)
         if not door_open(self._name) and vals.keys() - STUB_WRITABLE_FIELDS:
             self._check_not_destroyed()
         if vals.get("credit_code"):
@@ -1251,6 +1252,19 @@ class CustomerArchive(models.Model):
 
     def action_log_major_change(self):
         return self._action_log_event("customer_archive.mt_major_change")
+
+    def _check_classification_unchanged(self, vals):
+        """The customer's classification shown on the dossier is read from its row: a
+        value sent for it (a client sends what the form shows) must be the one shown."""
+        fnames = {"customer_grade", "customer_tier", "customer_loyalty", "customer_value_class"}
+        # sudo: compared only; nothing is written
+        if fnames & vals.keys() and changed_fields(self.sudo(), vals, fnames):
+            raise AccessError(
+                self.env._(
+                    "The classification of customers is computed from their invoices; "
+                    "override the grade or tier instead."
+                )
+            )
 
     # --------------------------------------------------------------- crons
     def _open_activity_res_ids(self, activity_xmlid):

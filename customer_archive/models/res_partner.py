@@ -41,7 +41,12 @@ def _classification_field(field_class, fname, **kwargs):
 # The classification fields of a customer, written on its row; and with the row itself,
 # which only the rules set, what is guarded.
 ON_ROW = {*classification.RESULT_FIELDS, *classification.MANUAL_FIELDS}
-CLASSIFIED = {*ON_ROW, "customer_classification_id"}
+CLASSIFIED = {
+    *ON_ROW,
+    "customer_classification_id",
+    "customer_override_user_id",
+    "customer_override_date",
+}
 # The fields read through the row (related, so Odoo reads them as superuser): their groups
 # are checked by the searches and SQL that use them (_search, _field_to_sql).
 GUARDED = frozenset(

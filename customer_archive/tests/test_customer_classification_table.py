@@ -122,6 +122,25 @@ class TestClassificationTable(ClassificationCase, CustomerArchiveRpcCase):
                 {"customer_classification_id": other.id},
             )
         self.assertEqual(self.of(self.customers[0]).customer_classification_id, row)
+        # nor stamps a decision, nor sets the classification a dossier shows
+        with self.assertRaises(AccessError):
+            self.of(self.customers[0]).with_user(self.manager).write(
+                {"customer_override_user_id": self.manager.id}
+            )
+        self.classify()
+        grade = self.archive_own.customer_grade
+        other_grade = "a" if grade != "a" else "b"
+        with self.assertRaises(AccessError):
+            self.archive_own.with_user(self.officer).write({"customer_grade": other_grade})
+        with self.assertRpcFault():
+            self.rpc(
+                self.officer,
+                "customer.archive",
+                "write",
+                self.archive_own.ids,
+                {"customer_grade": other_grade},
+            )
+        self.archive_own.with_user(self.officer).write({"customer_grade": grade})  # as shown
 
     def test_amounts_and_grades_kept_from_who_may_not_read_them(self):
         """A reader neither reads, sums, filters nor orders by the amounts, on the row or
