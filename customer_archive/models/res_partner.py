@@ -469,9 +469,9 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if self.env.context.get("customer_archive_merge"):
-            # Odoo's merge fills in the classification row the contact kept lacked, per
-            # company, in SQL (company-dependent columns, in _update_foreign_keys_generic),
-            # then writes the same through the ORM, which the guard below would refuse.
+            # The merge has given the contact kept one classification row per company
+            # (base_partner_merge_automatic_wizard); Odoo's merge then writes what the
+            # contact kept lacked through the ORM, which the guard below would refuse.
             # Dropping values writes less, never more: a context cannot open a door.
             vals = {fname: value for fname, value in vals.items() if fname not in CLASSIFIED}
         if "name" in vals:
