@@ -82,18 +82,16 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 )
             )
         holder = archives.partner_id
-        if holder and len(partners) > 1:
-            kept = dst_partner or self._get_ordered_partner(partners.ids)[-1]
-            if kept != holder:
-                raise UserError(
-                    self.env._(
-                        "Keep %(name)s, the customer with the archive, as the destination "
-                        "contact: the archive stays with its registered customer.",
-                        name=holder.display_name,
-                    )
+        kept = len(partners) > 1 and (dst_partner or self._get_ordered_partner(partners.ids)[-1])
+        if holder and kept and kept != holder:
+            raise UserError(
+                self.env._(
+                    "Keep %(name)s, the customer with the archive, as the destination "
+                    "contact: the archive stays with its registered customer.",
+                    name=holder.display_name,
                 )
-        if len(partners) > 1:
-            kept = dst_partner or self._get_ordered_partner(partners.ids)[-1]
+            )
+        if kept:
             self._customer_archive_merge_classification(partners, kept)
         merged = [(partner.id, partner.display_name) for partner in partners if partner != holder]
         # the context reaches res.partner.write through the wizard's env and dst_partner's

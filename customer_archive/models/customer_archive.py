@@ -1259,12 +1259,7 @@ class CustomerArchive(models.Model):
         fnames = {"customer_grade", "customer_tier", "customer_loyalty", "customer_value_class"}
         # sudo: compared only; nothing is written
         if fnames & vals.keys() and changed_fields(self.sudo(), vals, fnames):
-            raise AccessError(
-                self.env._(
-                    "The classification of customers is computed from their invoices; "
-                    "override the grade or tier instead."
-                )
-            )
+            raise self.env["res.partner"]._classification_computed_error()
 
     # --------------------------------------------------------------- crons
     def _open_activity_res_ids(self, activity_xmlid):

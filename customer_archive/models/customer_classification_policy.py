@@ -438,7 +438,10 @@ class CustomerClassificationPolicy(models.Model):
             )
         )
         store.join_rows(partners, self.company_id)
-        return partners.select(SQL.identifier("res_partner", "id"), *store.stored_columns())
+        return partners.select(
+            SQL.identifier("res_partner", "id"),
+            *store.stored_columns(self.env["customer.classification"]),
+        )
 
     # ------------------------------------------------------------------
     # Storing the results

@@ -13,7 +13,7 @@ in one statement each, in the classification's own table
 from odoo.tools import SQL
 
 from . import customer_classification_rules as rules
-from .customer_classification import MANUAL_FIELDS, RESULT_FIELDS, TRACKED_RESULTS
+from .customer_classification import RESULT_FIELDS, TRACKED_RESULTS
 
 HASH_FIELD = "customer_classification_hash"
 # Fingerprinted by the recompute to find the customers whose results changed;
@@ -39,7 +39,6 @@ RULE_INPUTS = (
     "customer_key_account",
     "customer_special_class",
 )
-assert set(RULE_INPUTS) <= set(MANUAL_FIELDS)
 # The recompute's changed customers, for the length of its transaction.
 CHANGES_TABLE = "customer_classification_changes"
 # The columns' types, to type the results as stored.
@@ -70,17 +69,21 @@ def join_rows(query, company):
     )
 
 
-def stored_columns():
+def stored_columns(rows):
     """What the recompute reads of a customer's row: the managers' decisions the rules
-    follow, the reminded purchase and the fingerprint of the results."""
-    row = SQL.identifier(ROW)
+    follow (an unset flag reads as false), the reminded purchase and the fingerprint of
+    the results."""
+
+    def column(fname):
+        value = SQL("%s.%s", SQL.identifier(ROW), SQL.identifier(fname))
+        if rows._fields[fname].type == "boolean":
+            value = SQL("COALESCE(%s, false)", value)
+        return value
+
     return [
-        SQL("%s.customer_grade_override AS customer_grade_override", row),
-        SQL("%s.customer_tier_override AS customer_tier_override", row),
-        SQL("COALESCE(%s.customer_key_account, false) AS customer_key_account", row),
-        SQL("COALESCE(%s.customer_special_class, false) AS customer_special_class", row),
-        SQL("%s.customer_cycle_reminded_date AS old_reminded", row),
-        SQL("%s.customer_classification_hash AS old_hash", row),
+        *(SQL("%s AS %s", column(fname), SQL.identifier(fname)) for fname in RULE_INPUTS),
+        SQL("%s AS old_reminded", column("customer_cycle_reminded_date")),
+        SQL("%s AS old_hash", column(HASH_FIELD)),
     ]
 
 

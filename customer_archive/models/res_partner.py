@@ -526,17 +526,22 @@ class ResPartner(models.Model):
         if self.env.su:
             return changed
         if changed - set(classification.MANUAL_FIELDS):
-            raise AccessError(
-                self.env._(
-                    "The classification of customers is computed from their invoices; "
-                    "override the grade or tier instead."
-                )
-            )
+            raise self._classification_computed_error()
         if changed and not self.env.user.has_group(MANAGER):
             raise AccessError(
                 self.env._("Only archive managers may override the classification of customers.")
             )
         return changed
+
+    @api.model
+    def _classification_computed_error(self):
+        """The refusal of a result written by hand (on the customer or his dossier)."""
+        return AccessError(
+            self.env._(
+                "The classification of customers is computed from their invoices; "
+                "override the grade or tier instead."
+            )
+        )
 
     def _classification_changes(self, vals):
         """The classification fields of ``vals`` whose value differs from what is stored
