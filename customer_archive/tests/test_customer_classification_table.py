@@ -55,6 +55,15 @@ class TestClassificationTable(ClassificationCase, CustomerArchiveRpcCase):
         self.assertEqual(self.of(partner).customer_classification_id.company_id, self.company)
         self.assertEqual(partner.with_company(other).customer_grade, "c")
         self.assertEqual(self.of(partner).customer_grade, "a")
+        # a manager of the first company alone reads none of the other company's rows
+        Rows = self.env["customer.classification"].with_user(self.manager)
+        self.assertFalse(Rows.search([("company_id", "=", other.id)]))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            Rows.browse(theirs.id).read(["customer_grade"])
+        with self.assertRpcFault():
+            self.rpc(
+                self.manager, "customer.classification", "read", theirs.ids, ["customer_grade"]
+            )
         # the dossier of the customer reads the same row, nothing copied
         self.assertEqual(self.archive_own.customer_grade, self.of(self.partner_own).customer_grade)
 
