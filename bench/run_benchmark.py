@@ -102,12 +102,8 @@ def time_reference(env, policy):
 
 def reset_classification(env):
     """Forget earlier results, dossier copies and reminders: the next run is a first one."""
-    # the results: the classification's own table, and the customers' links to it
+    # the results: the classification's own table
     env.cr.execute("DELETE FROM customer_classification")
-    env.cr.execute(
-        "UPDATE res_partner SET customer_classification_id = NULL"
-        " WHERE customer_classification_id IS NOT NULL"
-    )
     # and the reminders of earlier runs, with the salespeople they subscribed
     env.cr.execute(
         SQL(

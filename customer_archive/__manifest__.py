@@ -2,7 +2,7 @@
     "name": "Customer Archive",
     "summary": "Customer dossiers (客户档案) linked to partners, with documents, "
     "paper file, confidentiality and access groups",
-    "version": "18.0.2.4.0",
+    "version": "18.0.2.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-archive/customer_archive",
     "author": "customer_archive team",

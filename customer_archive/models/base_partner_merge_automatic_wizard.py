@@ -129,7 +129,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         lacked[fname] = value
             others.unlink()
             row.write(lacked)
-            kept.sudo().with_company(company).customer_classification_id = row
 
     def _customer_archive_note_merge(self, archive, merged):
         # the note in the language of the dossier's readers (customer_archive_lang)

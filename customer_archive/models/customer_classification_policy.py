@@ -513,7 +513,6 @@ class CustomerClassificationPolicy(models.Model):
         cr.execute(store.follow_up_query(self.company_id, table, page))
         rows = cr.dictfetchall()
         cr.execute(store.upsert_query(self.company_id, table, page, self.env.uid))
-        cr.execute(store.link_query(self.company_id, table, page))
         # what was written in SQL, and what is computed from it (the partners' and
         # dossiers' related fields, the "why"), read again from the database when next
         # asked for

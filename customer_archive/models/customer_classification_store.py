@@ -273,27 +273,3 @@ def upsert_query(company, table, page, uid):
         after=page[0],
         last=page[1],
     )
-
-
-def link_query(company, table, page):
-    """Point the changed customers of the page to their row of the company where they do not yet
-    (``res.partner.customer_classification_id``, a company-dependent column of this
-    addon's, written in SQL as ``account`` writes its ranks)."""
-    key = str(company.id)
-    return SQL(
-        """
-        UPDATE res_partner p
-           SET customer_classification_id = COALESCE(p.customer_classification_id, '{}'::jsonb)
-                                            || jsonb_build_object(%(key)s, c.id)
-          FROM %(changes)s r
-          JOIN customer_classification c ON c.partner_id = r.id AND c.company_id = %(company_id)s
-         WHERE p.id = r.id
-           AND r.id > %(after)s AND r.id <= %(last)s
-           AND (p.customer_classification_id ->> %(key)s)::int4 IS DISTINCT FROM c.id
-        """,
-        key=key,
-        changes=SQL.identifier(table),
-        company_id=company.id,
-        after=page[0],
-        last=page[1],
-    )

@@ -13,6 +13,7 @@ them from the views of other users.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from . import customer_archive_import_match as match
 from . import customer_classification as classification
@@ -44,6 +45,7 @@ ON_ROW = {*classification.RESULT_FIELDS, *classification.MANUAL_FIELDS}
 CLASSIFIED = {
     *ON_ROW,
     "customer_classification_id",
+    "customer_classification_ids",
     "customer_override_user_id",
     "customer_override_date",
 }
@@ -52,6 +54,7 @@ CLASSIFIED = {
 GUARDED = frozenset(
     {*ON_ROW, "customer_classification_id", "customer_override_user_id", "customer_override_date"}
 )
+SEARCH_GUARDED = GUARDED | {"customer_classification_ids"}
 
 
 class ResPartner(models.Model):
@@ -126,17 +129,24 @@ class ResPartner(models.Model):
         help="At least one danger signal of arrears is open on this customer.",
     )
 
-    # The classification of the current company's customer, read where it lives: the
-    # row of ``customer.classification`` this points to, per company (set when the row
-    # is made). The results below are related fields through it, so the form, lists,
-    # filters, group-bys and pivots read the row (sudoed related fields: their groups
-    # here are what decides who reads them).
+    # The classification of the current company's customer, read where it lives: its row
+    # of ``customer.classification`` (nothing of it is stored on the partner, so the
+    # recompute never writes res_partner). The results below are related fields through
+    # it: the form, lists and filters read the row, group-bys, sums and orders join it
+    # (_field_to_sql); their groups here decide who reads them (sudoed related fields).
+    customer_classification_ids = fields.One2many(
+        "customer.classification",
+        "partner_id",
+        string="Classifications",
+        readonly=True,
+        copy=False,
+        groups=READER,
+    )
     customer_classification_id = fields.Many2one(
         "customer.classification",
         string="Classification",
-        company_dependent=True,
-        readonly=True,
-        copy=False,
+        compute="_compute_customer_classification_id",
+        search="_search_customer_classification_id",
         groups=READER,
     )
 
@@ -269,6 +279,42 @@ class ResPartner(models.Model):
             partner.customer_archive_date_open = archive.date_open
             partner.customer_archive_document_count = archive.document_count
             partner.customer_archive_location_id = archive.location_id
+
+    @api.depends("customer_classification_ids")
+    @api.depends_context("company")
+    def _compute_customer_classification_id(self):
+        """The current company's row, fetched at once with what the user may read of it
+        (what the related fields then show, without a second query)."""
+        Row = self.env["customer.classification"]
+        user = self.env.user
+        readable = [
+            fname
+            for fname, field in Row._fields.items()
+            if field.store and (self.env.su or not field.groups or user.has_groups(field.groups))
+        ]
+        rows = Row.search_fetch(
+            [("partner_id", "in", self._origin.ids), ("company_id", "=", self.env.company.id)],
+            readable,
+        )
+        by_partner = {row.partner_id.id: row for row in rows}
+        for partner in self:
+            partner.customer_classification_id = by_partner.get(partner._origin.id, Row)
+
+    def _search_customer_classification_id(self, operator, value):
+        """Customers by their row of the current company (the related fields' searches
+        come here as ``in`` a query of rows, and ``= False`` for those without one)."""
+        company = [("company_id", "=", self.env.company.id)]
+        if operator in ("=", "!=") and not value:
+            found = "any" if operator == "!=" else "not any"
+            return [("customer_classification_ids", found, company)]
+        if operator in ("=", "!="):
+            operator, value = ("in" if operator == "=" else "not in"), [value]
+        if operator not in ("in", "not in"):
+            raise UserError(
+                self.env._("Customers cannot be searched by their classification that way.")
+            )
+        found = "any" if operator == "in" else "not any"
+        return [("customer_classification_ids", found, [*company, ("id", "in", value)])]
 
     @api.depends("customer_risk_signal_ids.state")
     def _compute_customer_under_watch(self):
@@ -415,18 +461,37 @@ class ResPartner(models.Model):
                 for leaf in domain or ()
                 if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str)
             }
-            related &= GUARDED
+            related &= SEARCH_GUARDED
             if related:
                 self.check_field_access_rights("read", list(related))
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        # Private override: Odoo checks a field's groups here for stored fields only; a
-        # related one, as the classification's are (through their row), it reads on as
-        # superuser, so a group-by, sum or order by it would ignore the field's groups.
-        if fname in GUARDED:
-            self.check_field_access_rights("read", [fname])
-        return super()._field_to_sql(alias, fname, query, flush)
+        # Private override, for a group-by, sum or order by the classification: its fields
+        # are on the current company's row, joined here once (Odoo would not know how to
+        # reach a computed Many2one); and Odoo checks a field's groups here for stored
+        # fields only, so the related ones' groups are checked here.
+        if fname not in GUARDED or query is None:
+            return super()._field_to_sql(alias, fname, query, flush)
+        self.check_field_access_rights("read", [fname])
+        Row = self.env["customer.classification"]
+        row_alias = query.make_alias(alias, "customer_classification")
+        query.add_join(
+            "LEFT JOIN",
+            row_alias,
+            Row._table,
+            SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(row_alias, "partner_id", to_flush=Row._fields["partner_id"]),
+                SQL.identifier(alias, "id"),
+                SQL.identifier(row_alias, "company_id"),
+                self.env.company.id,
+            ),
+        )
+        if fname == "customer_classification_id":
+            return SQL.identifier(row_alias, "id")
+        # the row's field of the same groups, read as the user
+        return Row._field_to_sql(row_alias, self._fields[fname].related.split(".")[1], query, flush)
 
     @api.model
     def name_create(self, name):
@@ -565,20 +630,11 @@ class ResPartner(models.Model):
         missing (one by one: a manager's decision, a test; the recompute makes them in
         SQL)."""
         company = self.env.company
-        Row = self.env["customer.classification"]
         missing = self.filtered(lambda partner: not partner.customer_classification_id)
         if missing:
-            found = Row.search([("partner_id", "in", missing.ids), ("company_id", "=", company.id)])
-            have = set(found.partner_id.ids)
-            made = Row.create(
-                [
-                    {"partner_id": partner.id, "company_id": company.id}
-                    for partner in missing
-                    if partner.id not in have
-                ]
+            self.env["customer.classification"].create(
+                [{"partner_id": partner.id, "company_id": company.id} for partner in missing]
             )
-            for row in found | made:
-                row.partner_id.customer_classification_id = row
         return self.customer_classification_id
 
     def action_open_customer_archive(self):

@@ -18,6 +18,10 @@ _SCRIPT = Path(__file__).parent.parent / "migrations" / "18.0.2.4.0" / "post-mig
 _spec = importlib.util.spec_from_file_location("customer_archive_migration_2_4", _SCRIPT)
 migration = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(migration)
+_SCRIPT_2_5 = Path(__file__).parent.parent / "migrations" / "18.0.2.5.0" / "post-migration.py"
+_spec = importlib.util.spec_from_file_location("customer_archive_migration_2_5", _SCRIPT_2_5)
+migration_2_5 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(migration_2_5)
 
 
 @tagged("post_install", "-at_install")
@@ -190,6 +194,58 @@ class TestClassificationTable(ClassificationCase, CustomerArchiveRpcCase):
             self.rpc(
                 self.user_plain, "res.partner", "read_group", [], ["__count"], ["customer_tier"]
             )
+
+    @freeze_time(TODAY)
+    def test_customers_read_filtered_and_grouped_by_their_row(self):
+        """Nothing of the classification is on res_partner: the recompute never writes
+        it; the customers are found, grouped and ordered by their row of the current
+        company, those without one as unclassified."""
+        classified = self.customers[0]
+        unclassified = self.env["res.partner"].create({"name": "新客户甲", "is_company": True})
+        self.invoice(classified, 150000, days_ago(10))
+        self.env.flush_all()
+        self.env.cr.execute("SELECT xmin::text FROM res_partner WHERE id = %s", classified.ids)
+        before = self.env.cr.fetchone()[0]
+        self.classify()
+        self.env.cr.execute("SELECT xmin::text FROM res_partner WHERE id = %s", classified.ids)
+        self.assertEqual(self.env.cr.fetchone()[0], before, "res_partner is not written")
+        Partner = self.env["res.partner"].with_user(self.reader).with_company(self.company)
+        pair = [("id", "in", (classified | unclassified).ids)]
+        self.assertEqual(Partner.search([*pair, ("customer_grade", "=", "a")]).ids, classified.ids)
+        self.assertEqual(
+            Partner.search([*pair, ("customer_grade", "=", False)]).ids, unclassified.ids
+        )
+        self.assertEqual(
+            Partner.search([*pair, ("customer_grade", "!=", "a")]).ids, unclassified.ids
+        )
+        self.assertEqual(
+            Partner.search([*pair, ("customer_classification_id", "!=", False)]).ids,
+            classified.ids,
+        )
+        groups = dict(Partner._read_group(pair, ["customer_grade"], ["__count"]))
+        self.assertEqual(groups, {"a": 1, False: 1})
+        self.assertEqual(
+            Partner.search(pair, order="customer_grade").ids, [classified.id, unclassified.id]
+        )
+        # a dossier groups by its customer's grade too
+        self.assertTrue(
+            self.env["customer.archive"]._read_group([], ["customer_grade"], ["__count"])
+        )
+
+    def test_migration_drops_the_customers_pointers(self):
+        """The company-dependent column that pointed the customers to their rows
+        (18.0.2.4.0) goes; the rows stay and are read all the same."""
+        self.classify()
+        cr = self.env.cr
+        cr.execute("ALTER TABLE res_partner ADD COLUMN customer_classification_id jsonb")
+        migration_2_5.migrate(cr, "18.0.2.4.0")
+        cr.execute(
+            """SELECT count(*) FROM information_schema.columns
+                WHERE table_name = 'res_partner' AND column_name = 'customer_classification_id'"""
+        )
+        self.assertEqual(cr.fetchone()[0], 0)
+        self.env.invalidate_all()
+        self.assertTrue(self.of(self.customers[0]).customer_classification_id)
 
     def test_migration_from_company_dependent_columns(self):
         """The results and decisions kept in the old company-dependent columns become

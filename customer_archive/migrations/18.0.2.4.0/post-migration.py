@@ -1,6 +1,6 @@
 """The classification moves from company-dependent columns of ``res_partner`` (JSONB
 keyed by company) to its own table, ``customer_classification``: a row per customer and
-company with the same values, the customer pointed to it, then the old columns dropped
+company with the same values, then the old columns dropped
 (and the dossiers' copies, which the dossier now reads from the row). The chatter's
 history stays: its tracking values name the partner's fields, which keep their names."""
 
@@ -71,15 +71,6 @@ def migrate(cr, version):
                      WHERE {any_value}
                     ON CONFLICT (partner_id, company_id) DO NOTHING""",
                 [company_id],
-            )
-            cr.execute(
-                """UPDATE res_partner p
-                      SET customer_classification_id =
-                          COALESCE(p.customer_classification_id, '{}'::jsonb)
-                          || jsonb_build_object(%s::varchar, c.id)
-                     FROM customer_classification c
-                    WHERE c.partner_id = p.id AND c.company_id = %s""",
-                [company_id, company_id],
             )
         for column in old:
             cr.execute(f"ALTER TABLE res_partner DROP COLUMN {column}")
