@@ -20,7 +20,8 @@ rules and views cached as in a running server), interleaved, ``--repeat`` times:
   reader, against his whole dossier form;
 - as the reader, the partner form of one of his customers: ``web_read`` with the fields
   of the partner form as the reader gets it (``get_views``), against the same form
-  without the fields this addon defines.
+  without the fields this addon defines, and against the same form with the
+  classification only (the fields read through the customer's row, and the "why").
 
 It prints best and median in ms and the ratios to the administrator (dossier
 operations) and to the plain partner form. With ``--before-db`` it runs itself on both
@@ -188,6 +189,18 @@ def measure(args):
         ops[("log", "reader")] = write_log
         ops[("partner", "full")] = lambda: Partner.browse(customer.id).web_read(partner_full)
         ops[("partner", "plain")] = lambda: Partner.browse(customer.id).web_read(partner_plain)
+        # the plain form with the classification only: the fields read through the
+        # customer's row, and the "why" text made of them
+        partner_classified = dict(partner_plain)
+        partner_classified.update(
+            (name, spec)
+            for name, spec in partner_full.items()
+            if (Partner._fields[name].related or "").startswith("customer_classification_id.")
+            or name == "customer_classification_why"
+        )
+        ops[("partner", "classified")] = lambda: Partner.browse(customer.id).web_read(
+            partner_classified
+        )
         # the reader sees exactly his customers' dossiers
         seen = envs["reader"]["customer.archive"].search_count([])
         assert seen == len(customers), (seen, len(customers))
@@ -225,6 +238,7 @@ def table(columns):
             row(f"{names[op]}, {role}", f"{op}/{role}", f"{op}/admin")
     row("consultation log row of a form open, reader", "log/reader", "form/reader")
     row("partner form, reader, plain", "partner/plain", "partner/plain")
+    row("partner form, reader, with the classification only", "partner/classified", "partner/plain")
     row("partner form, reader, with the archive", "partner/full", "partner/plain")
     return "\n".join(lines)
 
