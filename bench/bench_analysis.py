@@ -15,15 +15,15 @@ Target of issue 23: each under 1 s at 100 000 customers.
 import argparse
 import os
 import statistics
+import sys
 import time
 
 from lxml import etree
 
-import odoo
-from odoo import SUPERUSER_ID, api
 from odoo.tools.safe_eval import safe_eval
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_benchmark import superuser_env
 
 
 def parse_args():
@@ -32,13 +32,6 @@ def parse_args():
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--repeat", type=int, default=5)
     return parser.parse_args()
-
-
-def default_addons_path():
-    odoo_dir = os.path.dirname(os.path.dirname(odoo.__file__))
-    return ",".join(
-        [ROOT, os.path.join(odoo_dir, "odoo", "addons"), os.path.join(odoo_dir, "addons")]
-    )
 
 
 def ensure_manager(env):
@@ -97,14 +90,10 @@ def reads(env, action):
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path or default_addons_path()]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        manager = ensure_manager(env)
-        env = env(user=manager.id, context={"tz": "Asia/Shanghai"})
+    with superuser_env(args.db, args.addons_path) as root:
+        cr = root.cr
+        manager = ensure_manager(root)
+        env = root(user=manager.id, context={"tz": "Asia/Shanghai"})
         cr.execute("SELECT count(*) FROM customer_classification")
         print(f"{cr.fetchone()[0]} classification rows")
         menu = env.ref("customer_archive.customer_archive_analysis_menu")

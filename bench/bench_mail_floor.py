@@ -25,11 +25,10 @@ import os
 import sys
 import time
 
-import odoo
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_benchmark import default_addons_path, time_reference
+from run_benchmark import superuser_env, time_reference
 
 PAGE = 5000
 
@@ -110,12 +109,7 @@ def best_of(env, func, tries=3):
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path or default_addons_path()]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with superuser_env(args.db, args.addons_path) as env:
         policy = env["customer.classification.policy"]._get_company_policy(
             env.ref("base.main_company")
         )

@@ -87,6 +87,17 @@ def default_addons_path():
     return ",".join(paths)
 
 
+@contextlib.contextmanager
+def superuser_env(db, addons_path=None):
+    """A superuser environment on a cursor of ``db``'s registry, for a benchmark's run."""
+    odoo.tools.config.parse_config(
+        ["-d", db, "--addons-path", addons_path or default_addons_path()]
+    )
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, {})
+
+
 def time_reference(env, policy):
     today = fields.Date.context_today(policy)
     params = {
