@@ -25,7 +25,7 @@ them, its documents and loans with it, outside the destruction register. So:
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from . import customer_archive_lang as lang
+from ..tools import customer_archive_lang as lang
 from .customer_archive import OFFICER
 from .customer_classification import MANUAL_FIELDS, RESULT_FIELDS
 

@@ -8,11 +8,11 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from . import customer_archive_credit_code as credit_code
-from . import customer_archive_list_export as list_export
+from ..tools import customer_archive_credit_code as credit_code
+from ..tools import customer_archive_list_export as list_export
+from ..tools.customer_archive_input import check_lengths
+from ..tools.customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_access_log import consultation
-from .customer_archive_input import check_lengths
-from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, changed_fields, door_open, next_numbers
 
 READER = "customer_archive.group_reader"

@@ -8,7 +8,7 @@ purpose (对外提供客户信息时,应征得客户同意)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_archive_input import bind_attachments, check_lengths
+from ..tools.customer_archive_input import bind_attachments, check_lengths
 
 PURPOSES = [
     ("keep", "Keep in the Customer Archive"),

@@ -3,10 +3,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from . import customer_archive_credit_code as credit_code
+from ..tools import customer_archive_credit_code as credit_code
+from ..tools.customer_archive_input import bind_attachments
+from ..tools.customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
-from .customer_archive_input import bind_attachments
-from .customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, open_door
 
 # what a correction request can change: request field suffix -> (model, field)

@@ -3,8 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive import MANAGER, OFFICER
-from .customer_archive_lang import by_chatter_lang, chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 LOAN_MODEL = "customer.archive.loan"

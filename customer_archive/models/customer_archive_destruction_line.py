@@ -3,9 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.customer_archive_lang import by_chatter_lang
 from .customer_archive import MANAGER
 from .customer_archive_destruction import LOAN_HOLDING_STATES, LOAN_MODEL, OPEN_STATES
-from .customer_archive_lang import by_chatter_lang
 
 # what the register keeps of each item, written when the line is filled
 SNAPSHOT_FIELDS = (

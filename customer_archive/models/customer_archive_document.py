@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .customer_archive_input import bind_attachments, check_lengths
+from ..tools.customer_archive_input import bind_attachments, check_lengths
 
 
 class CustomerArchiveDocument(models.Model):

@@ -4,7 +4,7 @@ and year, since the lunar festivals move (春节, 中秋, 端午)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_archive_input import check_lengths
+from ..tools.customer_archive_input import check_lengths
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 

@@ -4,8 +4,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..tools.customer_archive_lang import by_chatter_lang
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
-from .customer_archive_lang import by_chatter_lang
 from .customer_archive_workflow_mixin import next_number
 
 # dossiers, then customers, moved per step of a handover in the background

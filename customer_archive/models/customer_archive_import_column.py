@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
-from . import customer_archive_import_match as match
+from ..tools import customer_archive_import_match as match
 
 # the fields a column can go to, by the keys of customer_archive_import_match.COLUMNS
 COLUMN_KEYS = [

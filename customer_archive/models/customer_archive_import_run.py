@@ -13,12 +13,12 @@ import time
 
 from odoo.exceptions import ValidationError
 
-from . import customer_archive_credit_code as credit_code
-from . import customer_archive_import_match as match
+from ..tools import customer_archive_credit_code as credit_code
+from ..tools import customer_archive_import_match as match
+from ..tools.customer_archive_import_reader import Workbook, stage_rows, staged_rows
+from ..tools.customer_archive_input import DEFAULT_LIMITS
 from . import customer_archive_import_scratch as scratch
 from .customer_archive import LOCKED_FIELDS, MANAGER, MAX_AMOUNT, MAX_EMPLOYEES
-from .customer_archive_import_reader import Workbook, stage_rows, staged_rows
-from .customer_archive_input import DEFAULT_LIMITS
 
 # rows handled together: one query per key and one batched create per chunk
 CHUNK_SIZE = 1000

@@ -26,7 +26,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .customer_archive_lang import for_user
+from ..tools.customer_archive_lang import for_user
 
 _logger = logging.getLogger(__name__)
 

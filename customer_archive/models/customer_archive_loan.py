@@ -6,8 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive import MANAGER, OFFICER, READER
-from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition, door_open
 
 MAX_DAYS_PARAM = "customer_archive.loan_max_days"

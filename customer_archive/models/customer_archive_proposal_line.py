@@ -7,9 +7,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.customer_archive_input import bind_attachments, check_lengths
 from . import customer_archive_proposal_fields as proposable
 from .customer_archive import OFFICER
-from .customer_archive_input import bind_attachments, check_lengths
 from .customer_archive_workflow_mixin import Transition, door_open
 
 MAX_UPLOAD_PARAM = "customer_archive.proposal_max_upload_mb"

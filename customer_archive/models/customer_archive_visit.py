@@ -7,8 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
+from ..tools.customer_archive_input import bind_attachments
 from .customer_archive import MANAGER, OFFICER, READER
-from .customer_archive_input import bind_attachments
 from .customer_archive_workflow_mixin import Transition, door_open
 
 VISIT_STATES = [

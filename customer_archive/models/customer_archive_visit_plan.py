@@ -5,8 +5,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import customer_classification_rules as rules
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
-from . import customer_classification_rules as rules
 from .customer_archive import MANAGER
 from .customer_archive_visit import MADE_STATES, OPEN_STATES
 from .customer_archive_workflow_mixin import Transition

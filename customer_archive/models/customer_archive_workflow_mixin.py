@@ -25,7 +25,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.base.models.ir_sequence import _update_nogap
 
-from .customer_archive_input import check_lengths
+from ..tools.customer_archive_input import check_lengths
 
 # The (model, purpose) pairs whose protected fields may be written now, in this thread.
 _OPEN_DOORS = contextvars.ContextVar("customer_archive_open_doors", default=frozenset())

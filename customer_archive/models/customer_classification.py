@@ -13,9 +13,9 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from . import customer_classification_rules as rules
+from ..tools import customer_classification_rules as rules
+from ..tools.customer_archive_lang import by_chatter_lang
 from .customer_archive import OFFICER, READER
-from .customer_archive_lang import by_chatter_lang
 
 # Written by the recompute only (or, for the effective grade and tier, when a manager
 # overrides them).

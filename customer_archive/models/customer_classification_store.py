@@ -12,7 +12,7 @@ in one statement each, in the classification's own table
 
 from odoo.tools import SQL
 
-from . import customer_classification_rules as rules
+from ..tools import customer_classification_rules as rules
 from .customer_classification import RESULT_FIELDS, TRACKED_RESULTS
 
 HASH_FIELD = "customer_classification_hash"

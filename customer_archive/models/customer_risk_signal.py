@@ -8,8 +8,8 @@ for the manager named by the company's classification policy.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive import MANAGER
-from .customer_archive_lang import by_chatter_lang, for_user
 from .customer_archive_workflow_mixin import Transition
 
 

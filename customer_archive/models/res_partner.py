@@ -15,9 +15,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from . import customer_archive_import_match as match
+from ..tools import customer_archive_import_match as match
+from ..tools import customer_classification_why as why
 from . import customer_classification as classification
-from . import customer_classification_why as why
 from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import changed_fields, door_open
 

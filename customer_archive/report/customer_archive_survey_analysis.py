@@ -6,7 +6,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from ..models.customer_archive import CONFIDENTIALITY
-from ..models.customer_classification_rules import GRADES
+from ..tools.customer_classification_rules import GRADES
 
 
 class CustomerArchiveSurveyAnalysis(models.Model):

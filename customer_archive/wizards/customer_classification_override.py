@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models import customer_classification_rules as rules
 from ..models.customer_archive import MANAGER
+from ..tools import customer_classification_rules as rules
 
 
 class CustomerClassificationOverride(models.TransientModel):
