@@ -250,7 +250,7 @@ def run_partner_floor(env, data, file_name):
 
     import openpyxl  # noqa: PLC0415
 
-    from odoo.addons.customer_archive.models.customer_archive_import_run import (  # noqa: PLC0415
+    from odoo.addons.customer_archive.tools.customer_archive_import_run import (  # noqa: PLC0415
         CHUNK_SIZE,
         form_only_defaults,
     )

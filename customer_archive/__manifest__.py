@@ -111,6 +111,6 @@
         "demo/customer_archive_visit_demo.xml",
         "demo/customer_archive_care_demo.xml",
     ],
-    # read by the demo story's generator (models/customer_archive_demo.py)
+    # read by the demo story's generator (demo/story.py)
     "oca_data_manual": ["demo/customer_archive_story_customers.csv"],
 }

@@ -5,7 +5,7 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..models import customer_archive_proposal_fields as proposable
+from ..tools import customer_archive_proposal_fields as proposable
 
 CONSENT_PURPOSES = ("keep", "care", "marketing", "share")
 # what the form posts besides the answers

@@ -6,7 +6,6 @@ from . import (
     customer_archive_care_occasion,
     customer_archive_consent,
     customer_archive_correction,
-    customer_archive_demo,
     customer_archive_destruction,
     customer_archive_destruction_line,
     customer_archive_document,

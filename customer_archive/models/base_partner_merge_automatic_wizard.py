@@ -25,7 +25,6 @@ them, its documents and loans with it, outside the destruction register. So:
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..tools import customer_archive_lang as lang
 from .customer_archive import OFFICER
 from .customer_classification import MANUAL_FIELDS, RESULT_FIELDS
 
@@ -131,13 +130,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             row.write(lacked)
 
     def _customer_archive_note_merge(self, archive, merged):
-        # the note in the language of the dossier's readers (customer_archive_lang)
-        note = archive.with_context(lang=lang.chatter_lang(archive))
-        note.message_post(
-            body=note.env._(
+        archive._post_in_readers_lang(
+            lambda env: env._(
                 "Contacts merged into this customer by %(user)s: %(contacts)s.",
                 user=self.env.user.name,
                 contacts=", ".join(f"{name} (#{pid})" for pid, name in merged),
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )

@@ -5,8 +5,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import customer_archive_credit_code as credit_code
 from ..tools.customer_archive_input import bind_attachments
-from ..tools.customer_archive_lang import by_chatter_lang, chatter_lang, for_user
-from .customer_archive import CORRECTION_DOOR, MANAGER, OFFICER, READER
+from ..tools.customer_archive_lang import by_chatter_lang, for_user
+from ..tools.customer_archive_locks import CORRECTION_DOOR
+from .customer_archive import MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import Transition, open_door
 
 # what a correction request can change: request field suffix -> (model, field)
@@ -46,6 +47,7 @@ class CustomerArchiveCorrection(models.Model):
     # Requesters may not write the request, yet discuss it in its chatter.
     _mail_post_access = "read"
 
+    _workflow_requester_override = MANAGER
     _workflow_transitions = (
         Transition("check", ("to_check",), "checked", OFFICER, ("_rule_not_requester",)),
         Transition(
@@ -63,7 +65,7 @@ class CustomerArchiveCorrection(models.Model):
             ("_rule_not_requester", "_rule_manager_once_checked"),
         ),
         Transition(
-            "cancel", ("to_check", "checked"), "cancelled", READER, ("_rule_requester_or_manager",)
+            "cancel", ("to_check", "checked"), "cancelled", READER, ("_rule_own_or_override",)
         ),
     )
     _workflow_stamped_fields = ("checker_id", "date_checked", "approver_id", "date_decided")
@@ -245,44 +247,35 @@ class CustomerArchiveCorrection(models.Model):
     def _post_request_note(self):
         for request in self:
             # sudo: any reader of the dossier may file a request; the note is part of it.
-            archive = request.archive_id.sudo()
-            archive = archive.with_context(lang=chatter_lang(archive))
-            archive._message_log(
-                body=Markup("<p>%s</p>")
-                % archive.env._(
-                    "Correction %(request)s requested by %(user)s: %(changes)s",
-                    request=request.name,
-                    user=request.user_id.name,
-                    changes=request.with_context(lang=archive.env.lang)._format_changes(),
+            request.archive_id.sudo()._post_in_readers_lang(
+                lambda env, request=request: (
+                    Markup("<p>%s</p>")
+                    % env._(
+                        "Correction %(request)s requested by %(user)s: %(changes)s",
+                        request=request.name,
+                        user=request.user_id.name,
+                        changes=request.with_context(lang=env.lang)._format_changes(),
+                    )
                 )
             )
 
     # ------------------------------------------------------------ workflow
-    def _rule_not_requester(self):
-        if self.user_id == self.env.user:
-            return self.env._(
-                "You requested correction %(request)s; someone else must check and decide it.",
-                request=self.name,
-            )
-        return False
-
     def _rule_not_checker(self):
         if self.checker_id == self.env.user:
-            return self.env._(
-                "You checked correction %(request)s; another manager must approve it.",
-                request=self.name,
+            return AccessError(
+                self.env._(
+                    "You checked correction %(request)s; another manager must approve it.",
+                    request=self.name,
+                )
             )
-        return False
+        return None
 
     def _rule_manager_once_checked(self):
         if self.state == "checked" and not (self.env.su or self.env.user.has_group(MANAGER)):
-            return self.env._("Only an archive manager may decide a checked correction.")
-        return False
-
-    def _rule_requester_or_manager(self):
-        if self.user_id != self.env.user and not self.env.user.has_group(MANAGER):
-            return self.env._("Only the requester may withdraw a correction.")
-        return False
+            return AccessError(
+                self.env._("Only an archive manager may decide a checked correction.")
+            )
+        return None
 
     def _rule_still_current(self):
         current = self._get_current_values(self.archive_id, prefix="old_")
@@ -298,7 +291,7 @@ class CustomerArchiveCorrection(models.Model):
                     request=self.name,
                 )
             )
-        return False
+        return None
 
     def action_check(self):
         """审核: an officer confirms the request is sound and passes it to a manager."""
@@ -322,14 +315,14 @@ class CustomerArchiveCorrection(models.Model):
                     archive=request.partner_id.name,
                 ),
             )
-            archive = request.archive_id
-            archive = archive.with_context(lang=chatter_lang(archive))
-            archive.message_post(
-                body=Markup("<p>%s</p>")
-                % archive.env._(
-                    "Correction %(request)s checked by %(user)s.",
-                    request=request.name,
-                    user=self.env.user.name,
+            request.archive_id._post_in_readers_lang(
+                lambda env, request=request: (
+                    Markup("<p>%s</p>")
+                    % env._(
+                        "Correction %(request)s checked by %(user)s.",
+                        request=request.name,
+                        user=self.env.user.name,
+                    )
                 )
             )
 
@@ -354,15 +347,16 @@ class CustomerArchiveCorrection(models.Model):
                     # sudo: the customer's name is corrected on a manager's approval, who
                     # need not have the Contact Creation right.
                     archive.partner_id.sudo().write({"name": request.new_partner_name})
-            archive = archive.with_context(lang=chatter_lang(archive))
-            archive.message_post(
-                body=Markup("<p>%s</p>")
-                % archive.env._(
-                    "Correction %(request)s approved by %(user)s: %(changes)s. Reason: %(reason)s",
-                    request=request.name,
-                    user=self.env.user.name,
-                    changes=request.with_context(lang=archive.env.lang)._format_changes(),
-                    reason=request.reason,
+            archive._post_in_readers_lang(
+                lambda env, request=request: (
+                    Markup("<p>%s</p>")
+                    % env._(
+                        "Correction %(request)s approved by %(user)s: %(changes)s. Reason: %(reason)s",  # noqa: E501
+                        request=request.name,
+                        user=self.env.user.name,
+                        changes=request.with_context(lang=env.lang)._format_changes(),
+                        reason=request.reason,
+                    )
                 )
             )
         self._workflow_write(
@@ -388,14 +382,14 @@ class CustomerArchiveCorrection(models.Model):
         )
         self._close_activities([CHECK_ACTIVITY, APPROVE_ACTIVITY])
         for request in self:
-            archive = request.archive_id
-            archive = archive.with_context(lang=chatter_lang(archive))
-            archive.message_post(
-                body=Markup("<p>%s</p>")
-                % archive.env._(
-                    "Correction %(request)s rejected by %(user)s.",
-                    request=request.name,
-                    user=self.env.user.name,
+            request.archive_id._post_in_readers_lang(
+                lambda env, request=request: (
+                    Markup("<p>%s</p>")
+                    % env._(
+                        "Correction %(request)s rejected by %(user)s.",
+                        request=request.name,
+                        user=self.env.user.name,
+                    )
                 )
             )
 

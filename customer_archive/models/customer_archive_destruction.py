@@ -197,24 +197,28 @@ class CustomerArchiveDestruction(models.Model):
                     register=self.name,
                 )
             )
-        return False
+        return None
 
     def _rule_pending_panel_member(self):
         if self.env.user not in self.panel_ids:
-            return self.env._(
-                "Only a member of the review panel of register %(register)s may approve it.",
-                register=self.name,
+            return AccessError(
+                self.env._(
+                    "Only a member of the review panel of register %(register)s may approve it.",
+                    register=self.name,
+                )
             )
         if self.env.user in self.approved_user_ids:
             return UserError(
                 self.env._("You already approved register %(register)s.", register=self.name)
             )
         if self.env.user == self.user_id:
-            return self.env._(
-                "You prepared register %(register)s; the panel approves it.",
-                register=self.name,
+            return AccessError(
+                self.env._(
+                    "You prepared register %(register)s; the panel approves it.",
+                    register=self.name,
+                )
             )
-        return False
+        return None
 
     def action_submit(self):
         self._workflow_run("submit")

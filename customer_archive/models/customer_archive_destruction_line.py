@@ -17,6 +17,24 @@ SNAPSHOT_FIELDS = (
     "retention_date",
 )
 
+# What remains of a destroyed dossier (the stub); every other plain field is emptied.
+STUB_FIELDS = {
+    "name",
+    "partner_id",
+    "company_id",
+    "state",
+    "user_id",
+    "date_open",
+    "confidentiality",
+    "active",
+    "currency_id",
+    "date_relationship_start",
+    "date_relationship_end",
+    "review_interval",
+    "destruction_id",
+    "date_destroyed",
+}
+
 
 class CustomerArchiveDestructionLine(models.Model):
     """One archive or document of a destruction register, with what the register keeps
@@ -322,3 +340,64 @@ class CustomerArchiveDestructionLine(models.Model):
             documents.unlink()
         if archives:
             archives._workflow_run("destroy", register)
+
+    # ------------------------------------------------------------ the stubs
+    @api.model
+    def _reduce_to_stubs(self, archives, register):
+        """Reduce ``archives`` to stubs: files, documents, history and content go, the
+        number, customer, dates and the register's reference stay.
+
+        Called as superuser by the register's done action (through the dossiers'
+        ``destroy`` transition): a manager approved it.
+        """
+        documents = archives.document_ids
+        attachments = documents.attachment_ids | self.env["ir.attachment"].search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", archives._name),
+                ("res_id", "in", archives.ids),
+                "&",
+                ("res_model", "=", documents._name),
+                ("res_id", "in", documents.ids),
+            ]
+        )
+        attachments.unlink()
+        documents.unlink()
+        archives.with_context(tracking_disable=True)._workflow_write(
+            {
+                **self._stub_values(archives),
+                "state": "destroyed",
+                "destruction_id": register.id,
+                "date_destroyed": fields.Date.context_today(self),
+            }
+        )
+        self.env["mail.message"].search(
+            [("model", "=", archives._name), ("res_id", "in", archives.ids)]
+        ).unlink()
+        archives.activity_ids.unlink()
+        for in_lang in by_chatter_lang(archives):
+            body = Markup("<p>%s</p>") % in_lang.env._(
+                "Archive destroyed with register %(register)s; this stub remains.",
+                register=register.name,
+            )
+            in_lang._message_log_batch(dict.fromkeys(in_lang.ids, body))
+
+    @api.model
+    def _stub_values(self, archives):
+        """The values that empty a dossier down to its stub: every plain stored field
+        that is not part of the stub."""
+        values = {}
+        for name, field in archives._fields.items():
+            if (
+                name in STUB_FIELDS
+                or name in models.MAGIC_COLUMNS
+                or not field.store
+                or field.compute
+                or field.related
+                or field.required
+                or field.type in ("one2many", "many2many")
+            ):
+                continue
+            values[name] = False
+        return values

@@ -14,10 +14,10 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.customer_archive_import_run import ImportFailed, ImportRun
 from . import customer_archive_import_scratch as scratch
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
 from .customer_archive import MANAGER, OFFICER
-from .customer_archive_import_run import ImportFailed, ImportRun
 from .customer_archive_workflow_mixin import Transition
 
 MAX_ROWS_PARAM = "customer_archive.import_max_rows"
@@ -69,12 +69,14 @@ class CustomerArchiveImport(models.Model):
     _order = "id desc"
     _rec_name = "file_name"
 
+    _workflow_requester_field = "create_uid"
+    _workflow_requester_override = MANAGER
     _workflow_transitions = (
         Transition(
-            "check", ("draft", "checked", "failed"), "checked", OFFICER, ("_rule_own_or_manager",)
+            "check", ("draft", "checked", "failed"), "checked", OFFICER, ("_rule_own_or_override",)
         ),
         Transition(
-            "import", ("checked",), None, OFFICER, ("_rule_own_or_manager", "_rule_no_errors")
+            "import", ("checked",), None, OFFICER, ("_rule_own_or_override", "_rule_no_errors")
         ),
     )
     _workflow_stamped_fields = RESULT_FIELDS
@@ -178,13 +180,10 @@ class CustomerArchiveImport(models.Model):
             return default
 
     # ------------------------------------------------------------ rules
-    def _rule_own_or_manager(self):
+    def _workflow_requesters(self):
         # a new record (no creator yet) is the current user's upload: its buttons show
         # on the new form, and the web client saves it before running one
-        uploader = self.create_uid or self.env.user
-        if uploader != self.env.user and not self.env.user.has_group(MANAGER):
-            return self.env._("Only who uploaded the file, or a manager, may import it.")
-        return False
+        return self.create_uid or self.env.user
 
     def _rule_no_errors(self):
         if self.error_count:
@@ -195,7 +194,7 @@ class CustomerArchiveImport(models.Model):
                     errors=self.error_count,
                 )
             )
-        return False
+        return None
 
     # ------------------------------------------------------------ actions
     def action_check(self):

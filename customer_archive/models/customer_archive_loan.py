@@ -1,20 +1,17 @@
 from datetime import timedelta
 
-from psycopg2.errors import UniqueViolation
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
-from ..tools.customer_archive_lang import by_chatter_lang, for_user
+from ..tools.customer_archive_lang import for_user
+
+# defined before the loan that inherits it: Odoo builds models in their classes' order
+from . import customer_archive_loan_reminder_mixin  # noqa: F401
 from .customer_archive import MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import Transition, door_open
 
 MAX_DAYS_PARAM = "customer_archive.loan_max_days"
 DEFAULT_MAX_DAYS = 30
-REMIND_DAYS_BEFORE_DUE = 2
-DUE_ACTIVITY = "customer_archive.mail_activity_type_loan_due"
-OVERDUE_ACTIVITY = "customer_archive.mail_activity_type_loan_overdue"
 
 # states in which the loan holds its documents (or the paper file)
 HOLDING_STATES = ("approved", "out")
@@ -39,6 +36,7 @@ class CustomerArchiveLoan(models.Model):
     _inherit = [
         "customer.archive.attached.mixin",
         "customer.archive.workflow.mixin",
+        "customer.archive.loan.reminder.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -47,21 +45,21 @@ class CustomerArchiveLoan(models.Model):
 
     _workflow_transitions = (
         Transition(
-            "submit", ("draft",), "submitted", READER, ("_rule_own_or_officer", "_rule_lendable")
+            "submit", ("draft",), "submitted", READER, ("_rule_own_or_override", "_rule_lendable")
         ),
         Transition(
             "approve",
             ("submitted",),
             "approved",
             MANAGER,
-            ("_rule_not_borrower", "_rule_lendable"),
+            ("_rule_not_requester", "_rule_lendable"),
         ),
         Transition(
             "reject",
             ("submitted",),
             "rejected",
             MANAGER,
-            ("_rule_not_borrower",),
+            ("_rule_not_requester",),
         ),
         Transition("hand_out", ("approved",), "out", OFFICER),
         Transition("return", ("out",), "returned", OFFICER),
@@ -70,9 +68,9 @@ class CustomerArchiveLoan(models.Model):
             ("draft", "submitted", "approved"),
             "cancelled",
             READER,
-            ("_rule_own_or_officer",),
+            ("_rule_own_or_override",),
         ),
-        Transition("reset", ("rejected", "cancelled"), "draft", READER, ("_rule_own_or_officer",)),
+        Transition("reset", ("rejected", "cancelled"), "draft", READER, ("_rule_own_or_override",)),
     )
     _workflow_stamped_fields = (
         "approver_id",
@@ -381,16 +379,6 @@ class CustomerArchiveLoan(models.Model):
                 raise UserError(self.env._("The condition is noted when the file comes back."))
 
     # ------------------------------------------------------------ workflow
-    def _rule_own_or_officer(self):
-        if self.user_id != self.env.user and not self.env.user.has_group(OFFICER):
-            return self.env._("This loan is not yours.")
-        return False
-
-    def _rule_not_borrower(self):
-        if self.user_id == self.env.user:
-            return self.env._("You cannot approve or reject your own loan.")
-        return False
-
     def _rule_lendable(self):
         try:
             self._check_archive_lendable()
@@ -405,7 +393,7 @@ class CustomerArchiveLoan(models.Model):
                     number=self.archive_id.sudo().name,
                 )
             )
-        return False
+        return None
 
     def action_submit(self):
         self._workflow_run("submit")
@@ -414,7 +402,7 @@ class CustomerArchiveLoan(models.Model):
     def _action_submit(self):
         self._workflow_write({"state": "submitted"})
         for loan in self:
-            loan._schedule_activity(
+            loan._workflow_schedule(
                 "customer_archive.mail_activity_type_loan_approval",
                 loan._approvers(),
                 lambda env, loan=loan: env._("Approve loan %(loan)s", loan=loan.name),
@@ -426,11 +414,11 @@ class CustomerArchiveLoan(models.Model):
         return True
 
     def _action_approve(self):
-        self._hold_documents()
+        self.env["customer.archive.loan.hold"]._hold_for(self)
         self._workflow_write({"state": "approved", "approver_id": self.env.uid})
-        self._feedback_activities(["customer_archive.mail_activity_type_loan_approval"])
+        self._workflow_feedback(["customer_archive.mail_activity_type_loan_approval"])
         for loan in self:
-            loan._schedule_activity(
+            loan._workflow_schedule(
                 "customer_archive.mail_activity_type_loan_handout",
                 loan._keepers(),
                 lambda env, loan=loan: env._("Hand out loan %(loan)s", loan=loan.name),
@@ -454,7 +442,7 @@ class CustomerArchiveLoan(models.Model):
         self._workflow_write(
             {"state": "out", "officer_id": self.env.uid, "date_out": fields.Datetime.now()}
         )
-        self._feedback_activities(["customer_archive.mail_activity_type_loan_handout"])
+        self._workflow_feedback(["customer_archive.mail_activity_type_loan_handout"])
         self._note_on_archive(lambda env: env._("Handed out"))
         Log = self.env["customer.archive.access.log"]
         for loan in self:
@@ -509,7 +497,7 @@ class CustomerArchiveLoan(models.Model):
         if note and note.strip():
             vals["return_condition"] = note.strip()
         self._workflow_write(vals)
-        self._release_documents()
+        self.env["customer.archive.loan.hold"]._release_for(self)
         self.activity_unlink(
             [
                 "customer_archive.mail_activity_type_loan_due",
@@ -529,7 +517,7 @@ class CustomerArchiveLoan(models.Model):
                 if approver and approver.has_group(MANAGER)
                 else loan._workflow_users(MANAGER, loan.company_id)
             )
-            loan._schedule_activity(
+            loan._workflow_schedule(
                 "customer_archive.mail_activity_type_loan_damaged",
                 managers,
                 lambda env, loan=loan: env._(
@@ -553,7 +541,7 @@ class CustomerArchiveLoan(models.Model):
 
     def _action_cancel(self):
         self._workflow_write({"state": "cancelled"})
-        self._release_documents()
+        self.env["customer.archive.loan.hold"]._release_for(self)
         self.activity_unlink(
             [
                 "customer_archive.mail_activity_type_loan_approval",
@@ -583,33 +571,13 @@ class CustomerArchiveLoan(models.Model):
             return keeper
         return self.officer_id or self._workflow_users(OFFICER, self.company_id, above=MANAGER)
 
-    def _schedule_activity(self, activity_xmlid, users, summary, date_deadline=None):
-        """Schedule an activity for each of ``users``, its summary ``summary(env)``
-        written in his language."""
-        for user in users:
-            # sudo: the borrower schedules the approver's activity on his own loan.
-            loan = for_user(self.sudo(), user)
-            loan.activity_schedule(
-                activity_xmlid,
-                date_deadline=date_deadline,
-                summary=summary(loan.env),
-                user_id=user.id,
-            )
-
-    def _feedback_activities(self, activity_xmlids):
-        """Mark the activities done; the "… done" note in the chatter's language."""
-        for loans in by_chatter_lang(self):
-            loans.activity_feedback(activity_xmlids)
-
     def _note_on_archive(self, event):
         """Log each loan step on the archive too, for its history, in the archive's
         chatter language; ``event(env)`` names the step in it."""
         for loan in self:
             # sudo: the borrower may not read the archive; the note is the archive's record.
-            [archive] = by_chatter_lang(loan.archive_id.sudo())
-            env = archive.env
-            archive.message_post(
-                body=env._(
+            loan.archive_id.sudo()._post_in_readers_lang(
+                lambda env, loan=loan: env._(
                     "%(event)s: %(loan)s (%(kind)s, %(scope)s) for %(borrower)s, due %(due)s",
                     event=event(env),
                     loan=loan.name,
@@ -619,135 +587,53 @@ class CustomerArchiveLoan(models.Model):
                     due=loan.date_due,
                 ),
                 author_id=self.env.user.partner_id.id,
-                subtype_xmlid="mail.mt_note",
             )
 
-    def _hold_documents(self):
-        """Reserve the documents (or the whole paper file) of the loans.
-
-        The archives are locked first, so approvals of the same archive take their
-        turns and each sees the holds of the one before; the unique indexes of the
-        holds refuse a second hold should anything slip past."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM customer_archive WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-                tuple(self.archive_id.ids),
-            )
+    # ------------------------------------------------------- for the dossiers
+    @api.model
+    def _lending_by_archive(self, archives):
+        """``({dossier id: number of loans}, {ids of the dossiers out})``, one query."""
+        # sudo: whether the file is out is known to whoever may read the archive,
+        # even if he may not read the loans of others.
+        groups = self.sudo()._read_group(
+            [("archive_id", "in", archives.ids)], ["archive_id", "state"], ["__count"]
         )
-        Hold = self.env["customer.archive.loan.hold"].sudo()
-        vals_list = []
-        for loan in self:
-            if loan.document_ids:
-                vals_list += [
-                    {"loan_id": loan.id, "archive_id": loan.archive_id.id, "document_id": doc.id}
-                    for doc in loan.document_ids
-                ]
-            else:
-                vals_list.append({"loan_id": loan.id, "archive_id": loan.archive_id.id})
-        Hold._check_free(vals_list)
-        try:
-            with self.env.cr.savepoint():
-                Hold.create(vals_list)
-                Hold.flush_model()
-        except UniqueViolation:
-            raise UserError(
-                self.env._("A document of this loan was just lent to someone else.")
-            ) from None
+        counts, out = {}, set()
+        for archive, state, count in groups:
+            counts[archive.id] = counts.get(archive.id, 0) + count
+            if state == "out":
+                out.add(archive.id)
+        return counts, out
 
-    def _release_documents(self):
-        # sudo: holds are bookkeeping of the workflow, not visible to users.
-        self.sudo().hold_ids.unlink()
+    @api.model
+    def _out_archives_query(self):
+        """The ids of the dossiers out on loan, as a subquery."""
+        # sudo: as in _lending_by_archive, whether the file is out is known to whoever
+        # may read the archive; the archives' own rules still apply to the search.
+        return self.sudo()._search([("state", "=", "out")]).subselect("archive_id")
+
+    @api.model
+    def _end_for_secret(self, archives):
+        """A dossier made secret is lent no more: pending loans are cancelled, and a file
+        that is out no longer opens the dossier to its borrower (the record rules leave
+        secret dossiers out of loans); its keeper is asked to call it back."""
+        # sudo: the loans of others are ended by whoever classifies the dossier secret
+        loans = archives.sudo().loan_ids
+        pending = loans.filtered(lambda loan: loan.state in ("draft", "submitted", "approved"))
+        if pending:
+            pending.with_user(self.env.user)._workflow_run("cancel")
+        for loan in loans.filtered(lambda loan: loan.state == "out"):
+            keeper = loan.archive_id.user_id or self.env.user
+            in_lang = for_user(loan, keeper)
+            in_lang.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=in_lang.env._("Call the file back: the archive is now secret"),
+                user_id=keeper.id,
+            )
 
     def _max_days(self):
         value = self.env["ir.config_parameter"].sudo().get_param(MAX_DAYS_PARAM)
         return int(value) if value else DEFAULT_MAX_DAYS
-
-    @api.model
-    def _cron_remind_loans(self):
-        """Remind borrowers two days before the due date; an overdue loan is the keeper's
-        and the borrower's to settle: both are told. Each reminder is scheduled once per
-        person: an open one is not repeated. All are created in one batch, without an
-        assignment email each (they wait in the assignee's activities, as the purchase
-        reminders do)."""
-        today = fields.Date.context_today(self)
-        due_soon = self.search(
-            [
-                ("state", "=", "out"),
-                ("date_due", ">=", today),
-                ("date_due", "<=", today + timedelta(days=REMIND_DAYS_BEFORE_DUE)),
-            ]
-        )
-        reminded = due_soon._open_activities(DUE_ACTIVITY)
-        values = [
-            loan._activity_values(
-                DUE_ACTIVITY,
-                loan.user_id,
-                lambda env, loan=loan: env._(
-                    "Return loan %(loan)s by %(date)s", loan=loan.name, date=loan.date_due
-                ),
-                date_deadline=loan.date_due,
-            )
-            for loan in due_soon
-            if (loan.id, loan.user_id.id) not in reminded
-        ]
-        overdue = self.search([("is_overdue", "=", True)])
-        busy = overdue._open_activities(OVERDUE_ACTIVITY)
-        values += [
-            loan._activity_values(
-                OVERDUE_ACTIVITY,
-                user,
-                lambda env, loan=loan: env._(
-                    "Loan %(loan)s to %(borrower)s is overdue since %(date)s",
-                    loan=loan.name,
-                    borrower=loan.user_id.name,
-                    date=loan.date_due,
-                ),
-            )
-            for loan in overdue
-            for user in loan._keepers() | loan.user_id
-            if (loan.id, user.id) not in busy
-        ]
-        # sudo: the cron's reminders are the loans' own records
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [value for value in values if value]
-        )
-
-    def _activity_values(self, activity_xmlid, user, summary, date_deadline=None):
-        """The values of an activity for ``user`` on the loan, its summary
-        ``summary(env)`` in his language; nothing without user."""
-        self.ensure_one()
-        if not user:
-            return None
-        activity_type = self.env.ref(activity_xmlid)
-        env = for_user(self, user).env
-        return {
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": self.id,
-            "activity_type_id": activity_type.id,
-            "summary": summary(env),
-            "user_id": user.id,
-            "date_deadline": date_deadline or activity_type._get_date_deadline(),
-            "automated": True,  # as activity_schedule: ended by the loan's own steps
-        }
-
-    def _open_activities(self, activity_xmlid):
-        """``(loan id, user id)`` of the open activities of that type on the loans (one
-        query)."""
-        activity_type = self.env.ref(activity_xmlid)
-        # sudo: the cron looks at every reminder, whoever it was given to
-        busy = (
-            self.env["mail.activity"]
-            .sudo()
-            ._read_group(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ],
-                ["res_id", "user_id"],
-            )
-        )
-        return {(res_id, user.id) for res_id, user in busy}
 
     @api.model
     def _action_open_loans(self):

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from psycopg2.errors import UniqueViolation
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -46,3 +48,42 @@ class CustomerArchiveLoanHold(models.Model):
                             else hold.archive_id.name + " / " + hold.document_id.name,
                         )
                     )
+
+    @api.model
+    def _hold_for(self, loans):
+        """Reserve the documents (or the whole paper file) of ``loans``.
+
+        The archives are locked first, so approvals of the same archive take their
+        turns and each sees the holds of the one before; the unique indexes of the
+        holds refuse a second hold should anything slip past."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM customer_archive WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                tuple(loans.archive_id.ids),
+            )
+        )
+        vals_list = []
+        for loan in loans:
+            if loan.document_ids:
+                vals_list += [
+                    {"loan_id": loan.id, "archive_id": loan.archive_id.id, "document_id": doc.id}
+                    for doc in loan.document_ids
+                ]
+            else:
+                vals_list.append({"loan_id": loan.id, "archive_id": loan.archive_id.id})
+        # sudo: holds are bookkeeping of the workflow, not visible to users.
+        Hold = self.sudo()
+        Hold._check_free(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                Hold.create(vals_list)
+                Hold.flush_model()
+        except UniqueViolation:
+            raise UserError(
+                self.env._("A document of this loan was just lent to someone else.")
+            ) from None
+
+    @api.model
+    def _release_for(self, loans):
+        # sudo: holds are bookkeeping of the workflow, not visible to users.
+        loans.sudo().hold_ids.unlink()

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, consteq
 
-from . import customer_archive_proposal_fields as proposable
+from ..tools import customer_archive_proposal_fields as proposable
 from .customer_archive import OFFICER, READER
 from .customer_archive_workflow_mixin import Transition, door_open
 
@@ -47,20 +47,20 @@ class CustomerArchiveProposal(models.Model):
             ("draft",),
             None,
             READER,
-            ("_rule_proposer_or_officer", "_rule_from_portal"),
+            ("_rule_own_or_override", "_rule_from_portal"),
         ),
         Transition(
             "submit",
             ("draft",),
             "submitted",
             READER,
-            ("_rule_proposer_or_officer", "_rule_from_salesperson", "_rule_has_lines"),
+            ("_rule_own_or_override", "_rule_from_salesperson", "_rule_has_lines"),
         ),
         # keeper's decisions on every pending line at once
-        Transition("accept", ("submitted",), None, OFFICER, ("_rule_not_proposer",)),
-        Transition("reject", ("submitted",), None, OFFICER, ("_rule_not_proposer",)),
+        Transition("accept", ("submitted",), None, OFFICER, ("_rule_not_requester",)),
+        Transition("reject", ("submitted",), None, OFFICER, ("_rule_not_requester",)),
         Transition(
-            "cancel", ("draft", "submitted"), "cancelled", READER, ("_rule_proposer_or_officer",)
+            "cancel", ("draft", "submitted"), "cancelled", READER, ("_rule_own_or_override",)
         ),
     )
     _workflow_stamped_fields = (
@@ -238,51 +238,37 @@ class CustomerArchiveProposal(models.Model):
                         proposal=proposal.name,
                     )
                 )
-            if proposal._rule_proposer_or_officer():
-                raise AccessError(proposal._rule_proposer_or_officer())
+            refusal = proposal._rule_own_or_override()
+            if refusal is not None:
+                raise refusal
 
     # ------------------------------------------------------------ rules
-    def _rule_proposer_or_officer(self):
-        if (
-            not self.env.su
-            and self.user_id != self.env.user
-            and not self.env.user.has_group(OFFICER)
-        ):
-            return self.env._("Proposal %(proposal)s is not yours.", proposal=self.name)
-        return False
-
-    def _rule_not_proposer(self):
+    def _workflow_requesters(self):
         """Whoever made the proposal (or sent the data form) does not decide it, whatever
         its origin; nor does whoever added one of its changes."""
-        authors = self.user_id | self.sudo().line_ids.create_uid
-        if self.env.user in authors:
-            return self.env._(
-                "You proposed %(proposal)s or one of its changes; another archive officer "
-                "must decide it.",
-                proposal=self.name,
-            )
-        return False
+        # sudo: who added a change counts, whether or not the user may read it
+        return self.user_id | self.sudo().line_ids.create_uid
 
     def _rule_from_portal(self):
         if self.origin != "portal":
             return UserError(
                 self.env._("Only a customer's data form is sent to the customer by a link.")
             )
-        return False
+        return None
 
     def _rule_from_salesperson(self):
         if self.origin != "salesperson":
             return UserError(
                 self.env._("The customer submits his data form himself, through its link.")
             )
-        return False
+        return None
 
     def _rule_has_lines(self):
         if not self.line_ids:
             return UserError(
                 self.env._("Propose at least one change or document before submitting.")
             )
-        return False
+        return None
 
     # ------------------------------------------------------------ the link
     @api.model
@@ -583,7 +569,9 @@ class CustomerArchiveProposal(models.Model):
         :param changes: list of ``(label, old value, new value)``
         """
         self.ensure_one()
-        self.archive_id.message_post(body=self._changes_body(changes), subtype_xmlid="mail.mt_note")
+        self.archive_id._post_in_readers_lang(
+            lambda env: self.with_context(lang=env.lang)._changes_body(changes)
+        )
         if partner_changes:
             # sudo: the keeper notes the update on the customer he may not write to
             self.archive_id.partner_id.sudo().message_post(

@@ -7,8 +7,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import customer_archive_proposal_fields as proposable
 from ..tools.customer_archive_input import bind_attachments, check_lengths
-from . import customer_archive_proposal_fields as proposable
 from .customer_archive import OFFICER
 from .customer_archive_workflow_mixin import Transition, door_open
 
@@ -40,10 +40,10 @@ class CustomerArchiveProposalLine(models.Model):
 
     _workflow_transitions = (
         Transition(
-            "accept", ("pending",), "accepted", OFFICER, ("_rule_submitted", "_rule_not_proposer")
+            "accept", ("pending",), "accepted", OFFICER, ("_rule_submitted", "_rule_not_requester")
         ),
         Transition(
-            "reject", ("pending",), "rejected", OFFICER, ("_rule_submitted", "_rule_not_proposer")
+            "reject", ("pending",), "rejected", OFFICER, ("_rule_submitted", "_rule_not_requester")
         ),
     )
     _workflow_stamped_fields = ("decided_by_id", "document_id", "correction_id")
@@ -237,10 +237,10 @@ class CustomerArchiveProposalLine(models.Model):
                     proposal=self.proposal_id.name,
                 )
             )
-        return False
+        return None
 
-    def _rule_not_proposer(self):
-        return self.proposal_id._rule_not_proposer()
+    def _rule_not_requester(self):
+        return self.proposal_id._rule_not_requester()
 
     def action_accept(self):
         self._workflow_run("accept")

@@ -67,18 +67,18 @@ class CustomerArchiveVisit(models.Model):
             ("planned",),
             "appointed",
             READER,
-            ("_rule_visitor_or_officer", "_rule_appointment_ready"),
+            ("_rule_own_or_override", "_rule_appointment_ready"),
         ),
         Transition(
             "done",
             ("appointed",),
             "done",
             READER,
-            ("_rule_visitor_or_officer", "_rule_record_ready"),
+            ("_rule_own_or_override", "_rule_record_ready"),
         ),
-        Transition("review", ("done",), "reviewed", MANAGER, ("_rule_not_visitor",)),
+        Transition("review", ("done",), "reviewed", MANAGER, ("_rule_not_requester",)),
         Transition("file", ("reviewed",), "filed", OFFICER),
-        Transition("cancel", OPEN_STATES, "cancelled", READER, ("_rule_visitor_or_officer",)),
+        Transition("cancel", OPEN_STATES, "cancelled", READER, ("_rule_own_or_override",)),
     )
     _workflow_stamped_fields = (
         "calendar_event_id",
@@ -359,16 +359,6 @@ class CustomerArchiveVisit(models.Model):
             raise UserError(self.env._("Follow-ups are closed after the visit."))
 
     # ------------------------------------------------------------ workflow
-    def _rule_visitor_or_officer(self):
-        if self.user_id != self.env.user and not self.env.user.has_group(OFFICER):
-            return self.env._("This visit is not yours.")
-        return False
-
-    def _rule_not_visitor(self):
-        if self.user_id == self.env.user:
-            return self.env._("A visit is reviewed by a supervisor, never by its own visitor.")
-        return False
-
     def _rule_appointment_ready(self):
         if not self.date_appointment or not self.contact_id:
             return UserError(
@@ -393,7 +383,7 @@ class CustomerArchiveVisit(models.Model):
                     "Visit %(visit)s: an appointment is made within a year.", visit=self.name
                 )
             )
-        return False
+        return None
 
     def _rule_record_ready(self):
         if not (self.met_person or "").strip():
@@ -409,7 +399,7 @@ class CustomerArchiveVisit(models.Model):
                     date=format_datetime(self.env, self.date_appointment, tz=self.env.user.tz),
                 )
             )
-        return False
+        return None
 
     def action_appoint(self):
         self._workflow_run("appoint")
@@ -625,8 +615,8 @@ class CustomerArchiveVisit(models.Model):
     def _post_report_on_archive(self):
         for visit in self:
             # sudo: the report is the dossier's record, filed by whoever files the visit
-            visit.archive_id.sudo().message_post(
-                body=visit._report_body(),
+            visit.archive_id.sudo()._post_in_readers_lang(
+                lambda env, visit=visit: visit.with_context(lang=env.lang)._report_body(),
                 author_id=self.env.user.partner_id.id,
                 subtype_xmlid="customer_archive.mt_visit_report",
                 message_type="comment",

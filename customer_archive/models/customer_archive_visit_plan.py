@@ -235,7 +235,7 @@ class CustomerArchiveVisitPlan(models.Model):
     def _rule_has_customers(self):
         if not self.archive_ids:
             return UserError(self._no_customer_message())
-        return False
+        return None
 
     def action_generate(self):
         self._workflow_run("generate")

@@ -26,6 +26,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.base.models.ir_sequence import _update_nogap
 
 from ..tools.customer_archive_input import check_lengths
+from ..tools.customer_archive_lang import by_chatter_lang, for_user
 
 # The (model, purpose) pairs whose protected fields may be written now, in this thread.
 _OPEN_DOORS = contextvars.ContextVar("customer_archive_open_doors", default=frozenset())
@@ -70,7 +71,7 @@ class Transition(NamedTuple):
     sources: tuple
     target: str | None  # None: the state does not change, or ``_action_<name>`` decides
     group: str  # xml id of the group that may take it
-    rules: tuple = ()  # methods returning a refusal (a message or an exception), or False
+    rules: tuple = ()  # methods returning a refusal (an exception to raise), or None
 
 
 class CustomerArchiveWorkflowMixin(models.AbstractModel):
@@ -84,6 +85,11 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
     _workflow_locked_fields = ()
     # characters a text field may hold, where the default of its type does not fit
     _text_limits = {}
+    # who asked for the record (the borrower, the visitor, the requester): the generic
+    # rules "own record or <group>" and "not the requester" read it
+    _workflow_requester_field = "user_id"
+    # who, beside the requester, may take the steps of rule "own record or <group>"
+    _workflow_requester_override = "customer_archive.group_officer"
 
     # ------------------------------------------------------------------ rights
     @api.model
@@ -118,11 +124,48 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
             )
         for record in self:
             for rule in transition.rules:
-                message = getattr(record, rule)()
-                if isinstance(message, Exception):
-                    return message
-                if message:
-                    return AccessError(message)
+                refusal = getattr(record, rule)()
+                if refusal is not None:
+                    return refusal
+        return None
+
+    # ------------------------------------------------------------ generic rules
+    def _workflow_requesters(self):
+        """Who asked for the record: its ``_workflow_requester_field``."""
+        return self[self._workflow_requester_field]
+
+    def _workflow_requester_label(self):
+        field = self._fields[self._workflow_requester_field]
+        return field.get_description(self.env)["string"]
+
+    def _rule_own_or_override(self):
+        """Only who asked for the record, or the group ``_workflow_requester_override``."""
+        group = self._workflow_requester_override
+        if (
+            self.env.su
+            or self.env.user in self._workflow_requesters()
+            or self.env.user.has_group(group)
+        ):
+            return None
+        return AccessError(
+            self.env._(
+                "%(record)s: only its %(role)s or the group %(group)s may take this step.",
+                record=self.display_name,
+                role=self._workflow_requester_label(),
+                group=self.env.ref(group).full_name,
+            )
+        )
+
+    def _rule_not_requester(self):
+        """Who asked for the record does not decide it (four eyes)."""
+        if self.env.user in self._workflow_requesters():
+            return AccessError(
+                self.env._(
+                    "%(record)s: its %(role)s is you, so someone else must take this step.",
+                    record=self.display_name,
+                    role=self._workflow_requester_label(),
+                )
+            )
         return None
 
     def _workflow_may(self, name):
@@ -236,6 +279,67 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
             )
         )
         return narrow or users
+
+    # ---------------------------------------------------- the steps' activities
+    def _workflow_schedule(self, activity_xmlid, users, summary, date_deadline=None):
+        """Schedule an activity for each of ``users`` on each record, its summary
+        ``summary(env)`` written in his language."""
+        for record in self:
+            for user in users:
+                # sudo: who takes a step asks the next one to act on the same record
+                # (a borrower, his approver), whatever the latter's rights
+                in_lang = for_user(record.sudo(), user)
+                in_lang.activity_schedule(
+                    activity_xmlid,
+                    date_deadline=date_deadline,
+                    summary=summary(in_lang.env),
+                    user_id=user.id,
+                )
+
+    def _workflow_feedback(self, activity_xmlids):
+        """Mark the records' activities of those types done; the "… done" note in the
+        chatter's language."""
+        for records in by_chatter_lang(self):
+            records.activity_feedback(activity_xmlids)
+
+    def _workflow_activity_values(self, activity_xmlid, user, summary, date_deadline=None):
+        """The values of an activity for ``user`` on the record, its summary
+        ``summary(env)`` in his language, to create many at once; None without user."""
+        self.ensure_one()
+        if not user:
+            return None
+        activity_type = self.env.ref(activity_xmlid)
+        env = for_user(self, user).env
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary(env),
+            "user_id": user.id,
+            "date_deadline": date_deadline or activity_type._get_date_deadline(),
+            "automated": True,  # as activity_schedule: ended by the record's own steps
+        }
+
+    def _workflow_open_activities(self, activity_xmlid):
+        """``(record id, user id)`` of the open activities of that type on the records,
+        in one query."""
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        if not activity_type or not self:
+            return set()
+        # sudo: a cron looks at every reminder, whoever it was given to
+        busy = (
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id", "user_id"],
+            )
+        )
+        return {(res_id, user.id) for res_id, user in busy}
 
     @api.model
     def _next_number(self, code, sequence_date=None, company=None):

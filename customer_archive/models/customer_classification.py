@@ -15,44 +15,13 @@ from odoo.exceptions import ValidationError
 
 from ..tools import customer_classification_rules as rules
 from ..tools.customer_archive_lang import by_chatter_lang
+from ..tools.customer_classification_rules import (  # noqa: F401 (the models' names)
+    LOGGED_FIELDS,
+    MANUAL_FIELDS,
+    RESULT_FIELDS,
+    TRACKED_RESULTS,
+)
 from .customer_archive import OFFICER, READER
-
-# Written by the recompute only (or, for the effective grade and tier, when a manager
-# overrides them).
-RESULT_FIELDS = (
-    "customer_grade",
-    "customer_grade_computed",
-    "customer_tier",
-    "customer_loyalty",
-    "customer_value_class",
-    "customer_rfm_recency",
-    "customer_rfm_frequency",
-    "customer_rfm_monetary",
-    "customer_top",
-    "customer_revenue_share",
-    "customer_yearly_amount",
-    "customer_overdue_amount",
-    "customer_average_amount",
-    "customer_invoice_count",
-    "customer_last_invoice_date",
-    "customer_purchase_interval",
-    "customer_next_purchase_date",
-    "customer_cycle_reminded_date",
-    "customer_classified_date",
-    "customer_classification_hash",
-)
-# Set by hand by an archive manager and kept until he clears them.
-MANUAL_FIELDS = (
-    "customer_grade_override",
-    "customer_tier_override",
-    "customer_override_reason",
-    "customer_key_account",
-    "customer_special_class",
-)
-# Changes of these are logged in the customer's chatter, in this order; the figures
-# behind them change with every invoice and are shown in the "why" panel instead.
-TRACKED_RESULTS = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
-LOGGED_FIELDS = (*TRACKED_RESULTS, *MANUAL_FIELDS)
 
 
 class CustomerClassification(models.Model):

@@ -20,9 +20,9 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import customer_classification_store as store
 from ..tools.customer_archive_lang import user_lang
 from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
-from . import customer_classification_store as store
 from .customer_archive import MANAGER
 from .customer_classification import TRACKED_RESULTS
 

@@ -12,13 +12,13 @@ them from the views of other users.
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import customer_archive_import_match as match
 from ..tools import customer_classification_why as why
+from ..tools.customer_archive_locks import CORRECTION_DOOR
 from . import customer_classification as classification
-from .customer_archive import CONFIDENTIALITY, CORRECTION_DOOR, MANAGER, OFFICER, READER
+from .customer_archive import CONFIDENTIALITY, MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import changed_fields, door_open
 
 
@@ -334,65 +334,10 @@ class ResPartner(models.Model):
         """A warning on the form (DESIGN §2): the other customers that look the same.
         Of a customer whose dossier the user may not read only the owner's name is
         shown."""
-        others = self._customer_archive_likely_duplicates()
+        others = self.env["customer.archive.duplicate"]._likely_duplicates_of(self)
         for partner in self:
             lines = [partner._customer_archive_duplicate_line(other) for other in others[partner]]
             partner.customer_archive_duplicate_info = "\n".join(lines) or False
-
-    def _customer_archive_likely_duplicates(self):
-        """For each partner of ``self``, the other commercial partners with the same
-        name key, phone or email: one search for all."""
-        keys = {
-            partner: (
-                match.name_key(partner.name),
-                {match.phone_key(partner.phone), match.phone_key(partner.mobile)} - {False},
-                match.email_key(partner.email),
-            )
-            for partner in self
-            if not partner.parent_id
-        }
-        result = {partner: self.browse() for partner in self}
-        commercial = self.filtered(lambda partner: not partner.parent_id)
-        names = [key[0] for key in keys.values() if key[0]]
-        phones = [p for p in commercial.mapped("phone") + commercial.mapped("mobile") if p]
-        emails = [email for email in commercial.mapped("email") if email]
-        domains = [
-            [(fname, "in", values)]
-            for fname, values in (
-                ("customer_archive_name_key", names),
-                ("phone", phones),
-                ("mobile", phones),
-                ("email", emails),
-            )
-            if values
-        ]
-        if not domains:
-            return result
-        # sudo: a likely duplicate is found among every customer; what is shown of it
-        # is decided by _customer_archive_duplicate_line
-        candidates = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search_fetch(
-                expression.AND(
-                    [
-                        [("parent_id", "=", False), ("id", "not in", self._origin.ids)],
-                        expression.OR(domains),
-                    ]
-                ),
-                ["name", "customer_archive_name_key", "phone", "mobile", "email", "user_id"],
-                limit=50,
-            )
-        )
-        for partner, (name, partner_phones, email) in keys.items():
-            result[partner] = candidates.filtered(
-                lambda other, n=name, p=partner_phones, e=email: (
-                    (n and other.customer_archive_name_key == n)
-                    or (p & {match.phone_key(other.phone), match.phone_key(other.mobile)})
-                    or (e and match.email_key(other.email) == e)
-                )
-            )
-        return result
 
     def _customer_archive_duplicate_line(self, other):
         # sudo: the dossier of the other customer, to tell whether the user may read it

@@ -11,7 +11,10 @@ use (``customer_archive_import_match``)."""
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools import customer_archive_import_match as match
 
 KINDS = [("name", "Name"), ("phone", "Phone"), ("email", "Email")]
 # a group's id: its first customer's id times SLOTS plus the slot of the key it shares
@@ -188,3 +191,59 @@ class CustomerArchiveDuplicate(models.Model):
                 "customer_archive_duplicate_merge": True,
             },
         }
+
+    @api.model
+    def _likely_duplicates_of(self, partners):
+        """For each of ``partners``, the other commercial partners with the same
+        name key, phone or email: one search for all."""
+        keys = {
+            partner: (
+                match.name_key(partner.name),
+                {match.phone_key(partner.phone), match.phone_key(partner.mobile)} - {False},
+                match.email_key(partner.email),
+            )
+            for partner in partners
+            if not partner.parent_id
+        }
+        result = {partner: partners.browse() for partner in partners}
+        commercial = partners.filtered(lambda partner: not partner.parent_id)
+        names = [key[0] for key in keys.values() if key[0]]
+        phones = [p for p in commercial.mapped("phone") + commercial.mapped("mobile") if p]
+        emails = [email for email in commercial.mapped("email") if email]
+        domains = [
+            [(fname, "in", values)]
+            for fname, values in (
+                ("customer_archive_name_key", names),
+                ("phone", phones),
+                ("mobile", phones),
+                ("email", emails),
+            )
+            if values
+        ]
+        if not domains:
+            return result
+        # sudo: a likely duplicate is found among every customer; what is shown of it
+        # is decided by res.partner's _customer_archive_duplicate_line
+        candidates = (
+            partners.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                expression.AND(
+                    [
+                        [("parent_id", "=", False), ("id", "not in", partners._origin.ids)],
+                        expression.OR(domains),
+                    ]
+                ),
+                ["name", "customer_archive_name_key", "phone", "mobile", "email", "user_id"],
+                limit=50,
+            )
+        )
+        for partner, (name, partner_phones, email) in keys.items():
+            result[partner] = candidates.filtered(
+                lambda other, n=name, p=partner_phones, e=email: (
+                    (n and other.customer_archive_name_key == n)
+                    or (p & {match.phone_key(other.phone), match.phone_key(other.mobile)})
+                    or (e and match.email_key(other.email) == e)
+                )
+            )
+        return result

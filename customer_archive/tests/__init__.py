@@ -31,11 +31,13 @@ from . import (
     test_customer_archive_words,
     test_customer_archive_workflow,
     test_customer_classification,
+    test_customer_classification_policy,
     test_customer_classification_table,
     test_every_form_saves,
     test_odoo_partner,
     test_res_partner,
     test_web_client_saves,
     test_workflow_doors,
+    test_workflow_mixin,
     test_zh_cn_translation,
 )

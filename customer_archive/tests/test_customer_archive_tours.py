@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .test_customer_classification import ClassificationCase
+from .classification_common import ClassificationCase
 
 
 @tagged("post_install", "-at_install")

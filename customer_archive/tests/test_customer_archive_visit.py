@@ -177,7 +177,7 @@ class TestCustomerArchiveVisit(VisitCase):
     def test_visit_never_reviewed_by_its_own_visitor(self):
         """A manager who made the visit cannot review it; another manager can."""
         visit = self._done(self._visit(user=self.manager))
-        with self.assertRaisesRegex(AccessError, "never by its own visitor"):
+        with self.assertRaisesRegex(AccessError, "its Visitor is you"):
             visit.action_review()
         self.assertEqual(visit.state, "done")
         review = self._activities(visit, "customer_archive.mail_activity_type_visit_review")

@@ -112,6 +112,6 @@ class TestCustomerArchiveWords(CustomerArchiveCase):
         archive = self.archive_kept
         for record, english in ((partner, "Contact"), (archive, "Customer Archive")):
             record._message_log(body=Markup("<p>%s</p>") % (created % english))
-        self.env["customer.archive.demo"]._demo_chinese_creation_notes()
+        self.env["customer.archive"]._load_demo("chinese_creation_notes")
         self.assertIn(created % "联系人", partner.message_ids[0].body)
         self.assertIn(created % "客户档案", archive.message_ids[0].body)

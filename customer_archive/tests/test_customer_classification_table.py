@@ -10,8 +10,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .classification_common import TODAY, ClassificationCase, days_ago
 from .common import CustomerArchiveRpcCase
-from .test_customer_classification import TODAY, ClassificationCase, days_ago
 
 # the migration script, loaded from its file as Odoo's upgrade does
 _SCRIPT = Path(__file__).parent.parent / "migrations" / "18.0.2.4.0" / "post-migration.py"

@@ -9,6 +9,9 @@ from odoo.exceptions import ValidationError
 
 # characters a field may hold, by type, unless a model names a field of its own
 DEFAULT_LIMITS = {"char": 256, "text": 20000}
+# the largest registered capital and staff a form accepts: beyond, a typing mistake
+MAX_AMOUNT = 10**15
+MAX_EMPLOYEES = 10**7
 
 
 def check_lengths(model, vals, limits=None):

@@ -15,6 +15,44 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
 
+# The columns of a customer's classification row
+# Written by the recompute only (or, for the effective grade and tier, when a manager
+# overrides them).
+RESULT_FIELDS = (
+    "customer_grade",
+    "customer_grade_computed",
+    "customer_tier",
+    "customer_loyalty",
+    "customer_value_class",
+    "customer_rfm_recency",
+    "customer_rfm_frequency",
+    "customer_rfm_monetary",
+    "customer_top",
+    "customer_revenue_share",
+    "customer_yearly_amount",
+    "customer_overdue_amount",
+    "customer_average_amount",
+    "customer_invoice_count",
+    "customer_last_invoice_date",
+    "customer_purchase_interval",
+    "customer_next_purchase_date",
+    "customer_cycle_reminded_date",
+    "customer_classified_date",
+    "customer_classification_hash",
+)
+# Set by hand by an archive manager and kept until he clears them.
+MANUAL_FIELDS = (
+    "customer_grade_override",
+    "customer_tier_override",
+    "customer_override_reason",
+    "customer_key_account",
+    "customer_special_class",
+)
+# Changes of these are logged in the customer's chatter, in this order; the figures
+# behind them change with every invoice and are shown in the "why" panel instead.
+TRACKED_RESULTS = ("customer_grade", "customer_tier", "customer_loyalty", "customer_value_class")
+LOGGED_FIELDS = (*TRACKED_RESULTS, *MANUAL_FIELDS)
+
 GRADES = [
     ("a", "A"),
     ("b", "B"),

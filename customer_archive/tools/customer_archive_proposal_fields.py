@@ -9,9 +9,9 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
-from ..tools import customer_archive_credit_code as credit_code
-from ..tools.customer_archive_input import check_lengths
-from .customer_archive import LOCKED_FIELDS, MAX_AMOUNT, MAX_EMPLOYEES
+from . import customer_archive_credit_code as credit_code
+from .customer_archive_input import MAX_AMOUNT, MAX_EMPLOYEES, check_lengths
+from .customer_archive_locks import LOCKED_FIELDS
 
 PARTNER = "res.partner"
 ARCHIVE = "customer.archive"

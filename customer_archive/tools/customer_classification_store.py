@@ -12,8 +12,8 @@ in one statement each, in the classification's own table
 
 from odoo.tools import SQL
 
-from ..tools import customer_classification_rules as rules
-from .customer_classification import RESULT_FIELDS, TRACKED_RESULTS
+from . import customer_classification_rules as rules
+from .customer_classification_rules import RESULT_FIELDS, TRACKED_RESULTS
 
 HASH_FIELD = "customer_classification_hash"
 # Fingerprinted by the recompute to find the customers whose results changed;
