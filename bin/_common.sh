@@ -3,6 +3,13 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The family of addons: the core first, then each companion (a folder with a manifest).
+FAMILY=(customer_archive)
+for _manifest in "$ROOT"/*/__manifest__.py; do
+    _addon="$(basename "$(dirname "$_manifest")")"
+    [ "$_addon" = customer_archive ] || FAMILY+=("$_addon")
+done
+FAMILY_CSV="$(IFS=,; echo "${FAMILY[*]}")"
 PYTHON="${PYTHON:-python3}"
 LOCAL_DIR="$ROOT/.local"
 ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"

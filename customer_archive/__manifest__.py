@@ -2,7 +2,7 @@
     "name": "Customer Archive",
     "summary": "Customer dossiers (客户档案) linked to partners, with documents, "
     "paper file, confidentiality and access groups",
-    "version": "18.0.2.5.0",
+    "version": "18.0.3.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-archive/customer_archive",
     "author": "customer_archive team",
@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["contacts", "mail", "account", "calendar", "survey"],
+    "depends": ["contacts", "mail", "account", "calendar"],
     "external_dependencies": {"python": ["python-stdnum", "xlrd", "openpyxl", "python-calamine"]},
     "data": [
         "security/customer_archive_security.xml",
@@ -84,13 +84,8 @@
         "report/customer_archive_handover_templates.xml",
         "security/customer_archive_care_rules.xml",
         "data/customer_archive_festival_data.xml",
-        "data/survey_survey_data.xml",
         "views/customer_archive_festival_views.xml",
         "views/customer_archive_care_occasion_views.xml",
-        "views/customer_archive_survey_campaign_views.xml",
-        "views/customer_archive_survey_analysis_views.xml",
-        "report/customer_archive_survey_campaign_reports.xml",
-        "report/customer_archive_survey_campaign_templates.xml",
         "views/customer_archive_care_menus.xml",
     ],
     "assets": {

@@ -116,7 +116,18 @@ class DemoStory:
         demo data. Records created in Chinese (the web client, the story) read right."""
         if not self.env["res.lang"]._lang_get(lang):
             return
-        self.env["ir.module.module"]._load_module_terms(["customer_archive"], [lang])
+        # the family's addons being installed: a companion's demo calls this step last too
+        family = (
+            self.env["ir.module.module"]
+            .search(
+                [
+                    ("name", "=like", "customer_archive%"),
+                    ("state", "in", ("installed", "to install", "to upgrade")),
+                ]
+            )
+            .mapped("name")
+        )
+        self.env["ir.module.module"]._load_module_terms(family, [lang])
         created = code_translations.get_python_translations("mail", lang).get("%s created")
         if not created or "%s" not in created:
             return

@@ -23,7 +23,6 @@ from . import (
     customer_archive_print,
     customer_archive_proposal,
     customer_archive_proposal_line,
-    customer_archive_survey_campaign,
     customer_archive_visit,
     customer_archive_visit_plan,
     customer_archive_visit_rule,
@@ -38,5 +37,4 @@ from . import (
     res_config_settings,
     res_partner,
     res_users,
-    survey_user_input,
 )

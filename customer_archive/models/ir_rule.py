@@ -83,12 +83,9 @@ class IrRule(models.Model):
 
     @api.model
     def _customer_archive_guarded(self, records):
-        """Whether a refusal on ``records`` names nothing: the archive's own models, and
-        the survey answers of its campaigns."""
-        return records._name.startswith("customer.archive") or records._name in (
-            "survey.user_input",
-            "survey.user_input.line",
-        )
+        """Whether a refusal on ``records`` names nothing: the archive's own models (a
+        companion adds its own, e.g. the survey answers of the campaigns)."""
+        return records._name.startswith("customer.archive")
 
     @api.model
     def _customer_archive_loan_refusal(self, env, archives):

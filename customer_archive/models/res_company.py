@@ -33,23 +33,11 @@ class ResCompany(models.Model):
         help="How many days before a birthday, anniversary or festival the salesperson's "
         "care activity is opened.",
     )
-    customer_archive_survey_target = fields.Float(
-        string="Satisfaction Target",
-        default=3.0,
-        digits=(3, 1),
-        help="Average score (1 very dissatisfied to 5 very satisfied) a satisfaction survey "
-        "answer should reach; an answer below it opens a corrective action (纠正预防措施) "
-        "for the salesperson.",
-    )
 
-    @api.constrains("customer_archive_care_days", "customer_archive_survey_target")
+    @api.constrains("customer_archive_care_days")
     def _check_customer_archive_care(self):
         for company in self:
             if not 0 <= company.customer_archive_care_days <= 365:
                 raise ValidationError(
                     self.env._("Care activities open between 0 and 365 days ahead.")
-                )
-            if not 1 <= company.customer_archive_survey_target <= 5:
-                raise ValidationError(
-                    self.env._("The satisfaction target is a score between 1 and 5.")
                 )

@@ -22,9 +22,6 @@ class ResConfigSettings(models.TransientModel):
     customer_archive_care_days = fields.Integer(
         related="company_id.customer_archive_care_days", readonly=False
     )
-    customer_archive_survey_target = fields.Float(
-        related="company_id.customer_archive_survey_target", readonly=False
-    )
     customer_archive_loan_max_days = fields.Integer(
         string="Maximum Loan Days", config_parameter=MAX_DAYS_PARAM, default=DEFAULT_MAX_DAYS
     )

@@ -1,1 +1,1 @@
-from . import customer_archive_duplicate, customer_archive_survey_analysis
+from . import customer_archive_duplicate

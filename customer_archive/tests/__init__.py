@@ -22,7 +22,6 @@ from . import (
     test_customer_archive_review,
     test_customer_archive_rpc,
     test_customer_archive_salesperson,
-    test_customer_archive_survey,
     test_customer_archive_tours,
     test_customer_archive_ui,
     test_customer_archive_validation,

@@ -238,8 +238,6 @@ class TestCareDates(CareMixin, CustomerArchiveCase):
             self.env["customer.archive.festival"].create({"name": "春节", "date": "3000-01-01"})
         with self.assertRaises(ValidationError):
             self.company.customer_archive_care_days = 10000
-        with self.assertRaises(ValidationError):
-            self.company.customer_archive_survey_target = 9
 
 
 @tagged("post_install", "-at_install")

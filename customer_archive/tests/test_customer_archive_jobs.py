@@ -14,7 +14,6 @@ from odoo.tests import tagged
 from ..models import customer_archive_handover as handover_module
 from ..models import customer_archive_job as job_module
 from ..models import customer_archive_print as print_module
-from ..models import customer_archive_survey_campaign as campaign_module
 from ..models import customer_archive_visit_plan as plan_module
 from ..models import ir_actions_report as report_module
 from ..wizards import customer_archive_handover as handover_wizard_module
@@ -220,7 +219,7 @@ class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
 
 @tagged("post_install", "-at_install")
 class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
-    """Visit plans, survey campaigns and the activation of imported dossiers run in the
+    """Visit plans, the activation of imported dossiers run in the
     background beyond a few hundred records; tested with that number made small."""
 
     @classmethod
@@ -260,40 +259,6 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
         self.assertEqual(plan.state, "open")
         self.assertEqual(plan.sudo().visit_ids.archive_id, archives)
         self.assertIn("3 visit(s) planned", plan.job_result or self.Job.search([], limit=1).result)
-
-    def test_campaign_sends_in_batches(self):
-        """A large campaign sends in the background and is sent when the last batch is;
-        the keeper is told."""
-        self.contact_own.email = "liuhaiyan@pujiang.example.com"
-        self.env["customer.archive.consent"].create(
-            {
-                "archive_id": self.archive_own.id,
-                "partner_id": self.contact_own.id,
-                "purpose": "survey",
-                "date": "2025-01-10",
-            }
-        )
-        campaign = (
-            self.env["customer.archive.survey.campaign"]
-            .with_user(self.officer)
-            .create(
-                {
-                    "name": "2026 年度顾客满意度调查",
-                    "archive_ids": [(6, 0, (self.archive_own | self.archive_other).ids)],
-                }
-            )
-        )
-        with (
-            patch.object(campaign_module, "INLINE_SEND", 0),
-            patch.object(campaign_module, "SEND_BATCH", 1),
-        ):
-            campaign.action_send()
-            self.assertEqual(campaign.state, "draft")
-            self.run_jobs()
-        self.assertEqual(campaign.state, "sent")
-        self.assertEqual(campaign.sudo().answer_ids.partner_id, self.contact_own)
-        told = campaign.message_ids.filtered(lambda m: self.officer.partner_id in m.partner_ids)
-        self.assertTrue(told)
 
     def test_large_handover_moves_in_batches(self):
         """A large handover keeps its record at once and moves the dossiers and customers

@@ -155,7 +155,6 @@ class TestCustomerArchiveReports(CustomerArchiveRpcCase):
         elsewhere = {
             "customer_archive.customer_archive_visit_record",  # test_customer_archive_visit
             "customer_archive.customer_archive_visit_plan_summary",  # idem
-            "customer_archive.customer_archive_survey_campaign_analysis",  # ..._survey
         }
         reports = self.env["ir.actions.report"].search(
             [

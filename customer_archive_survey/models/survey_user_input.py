@@ -6,9 +6,9 @@ An answer of a campaign scoring under the company's target opens one corrective 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .customer_archive_workflow_mixin import changed_fields
+from odoo.addons.customer_archive.models.customer_archive_workflow_mixin import changed_fields
 
-CORRECTIVE_ACTIVITY = "customer_archive.mail_activity_type_corrective_action"
+CORRECTIVE_ACTIVITY = "customer_archive_survey.mail_activity_type_corrective_action"
 # what ties an answer to the archive: set by the campaign that sends it, and by the
 # corrective action it opens, never by hand (the form's readonly binds only the form)
 ARCHIVE_FIELDS = (

@@ -2,7 +2,11 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import RPC_FAULT_CODE_WARNING, CustomerArchiveCase, CustomerArchiveRpcCase
+from odoo.addons.customer_archive.tests.common import (
+    RPC_FAULT_CODE_WARNING,
+    CustomerArchiveCase,
+    CustomerArchiveRpcCase,
+)
 
 CAMPAIGN = "customer.archive.survey.campaign"
 QUESTIONS = ("service", "price", "delivery", "after_sales", "overall")
@@ -12,7 +16,7 @@ class SurveyCampaignMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.survey = cls.env.ref("customer_archive.survey_customer_satisfaction")
+        cls.survey = cls.env.ref("customer_archive_survey.survey_customer_satisfaction")
         cls.contact_own.email = "liuhaiyan@pujiang.example.com"
         cls.contact_other = cls.env["res.partner"].create(
             {
@@ -43,8 +47,8 @@ class SurveyCampaignMixin:
         survey's controller does it for him (sudo)."""
         answer = answer.sudo()
         for key in QUESTIONS:
-            question = self.env.ref(f"customer_archive.survey_question_{key}")
-            suggestion = self.env.ref(f"customer_archive.survey_answer_{key}_{score}")
+            question = self.env.ref(f"customer_archive_survey.survey_question_{key}")
+            suggestion = self.env.ref(f"customer_archive_survey.survey_answer_{key}_{score}")
             answer._save_lines(question, suggestion.id)
         answer._mark_done()
 
@@ -123,7 +127,7 @@ class TestSurveyCampaign(SurveyCampaignMixin, CustomerArchiveCase):
         campaign.action_send()
         self.answer(campaign.answer_ids, 2)
         self.assertEqual(campaign.answer_ids.customer_archive_score, 2.0)
-        activity_type = self.env.ref("customer_archive.mail_activity_type_corrective_action")
+        activity_type = self.env.ref("customer_archive_survey.mail_activity_type_corrective_action")
         activities = self.archive_own.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
         )
@@ -166,7 +170,7 @@ class TestSurveyCampaign(SurveyCampaignMixin, CustomerArchiveCase):
             self.env["ir.actions.report"]
             .with_user(self.manager)
             ._render_qweb_html(
-                "customer_archive.customer_archive_survey_campaign_report", campaign.ids
+                "customer_archive_survey.customer_archive_survey_campaign_report", campaign.ids
             )
         )
         self.assertIn(self.manager.name, html.decode())

@@ -13,11 +13,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
-from .customer_archive import MANAGER, OFFICER
-from .customer_archive_workflow_mixin import Transition, door_open
+from odoo.addons.customer_archive.models.customer_archive_workflow_mixin import (
+    Transition,
+    door_open,
+)
+from odoo.addons.customer_archive.tools.customer_archive_groups import MANAGER, OFFICER
 
-SURVEY = "customer_archive.survey_customer_satisfaction"
+SURVEY = "customer_archive_survey.survey_customer_satisfaction"
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # what the campaign asks: changed while it is a draft, frozen once sent
 REQUEST_FIELDS = {"year", "company_id", "survey_id", "archive_ids", "date_deadline"}
@@ -364,12 +366,12 @@ class CustomerArchiveSurveyCampaign(models.Model):
     def action_open_analysis(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_archive.customer_archive_survey_analysis_action"
+            "customer_archive_survey.customer_archive_survey_analysis_action"
         )
         action["domain"] = [("campaign_id", "=", self.id)]
         return action
 
     def action_print_report(self):
         return self.env.ref(
-            "customer_archive.customer_archive_survey_campaign_report"
+            "customer_archive_survey.customer_archive_survey_campaign_report"
         ).report_action(self)

@@ -5,8 +5,8 @@ pivot and graph per question, grade, province and salesperson, and the printed
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.customer_archive import CONFIDENTIALITY
-from ..tools.customer_classification_rules import GRADES
+from odoo.addons.customer_archive.models.customer_archive import CONFIDENTIALITY
+from odoo.addons.customer_archive.tools.customer_classification_rules import GRADES
 
 
 class CustomerArchiveSurveyAnalysis(models.Model):
