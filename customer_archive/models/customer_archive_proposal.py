@@ -243,7 +243,7 @@ class CustomerArchiveProposal(models.Model):
                 raise refusal
 
     # ------------------------------------------------------------ rules
-    def _workflow_requesters(self):
+    def _workflow_interested(self):
         """Whoever made the proposal (or sent the data form) does not decide it, whatever
         its origin; nor does whoever added one of its changes."""
         # sudo: who added a change counts, whether or not the user may read it

@@ -134,6 +134,11 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
         """Who asked for the record: its ``_workflow_requester_field``."""
         return self[self._workflow_requester_field]
 
+    def _workflow_interested(self):
+        """Who may not decide the record (four eyes): who asked for it; a model adds
+        whoever else had a hand in it."""
+        return self._workflow_requesters()
+
     def _workflow_requester_label(self):
         field = self._fields[self._workflow_requester_field]
         return field.get_description(self.env)["string"]
@@ -157,13 +162,20 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
         )
 
     def _rule_not_requester(self):
-        """Who asked for the record does not decide it (four eyes)."""
+        """Who asked for the record, or had a hand in it, does not decide it (four eyes)."""
         if self.env.user in self._workflow_requesters():
             return AccessError(
                 self.env._(
                     "%(record)s: its %(role)s is you, so someone else must take this step.",
                     record=self.display_name,
                     role=self._workflow_requester_label(),
+                )
+            )
+        if self.env.user in self._workflow_interested():
+            return AccessError(
+                self.env._(
+                    "%(record)s: you had a hand in it, so someone else must take this step.",
+                    record=self.display_name,
                 )
             )
         return None

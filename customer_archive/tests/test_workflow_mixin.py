@@ -46,6 +46,7 @@ class TestWorkflowMixin(CustomerArchiveCase):
                 "name": "/",
                 "note": False,
                 "user_id": user.id,
+                "helper_id": False,
                 "state": "draft",
                 "approver_id": False,
                 "date_stamped": False,
@@ -97,6 +98,17 @@ class TestWorkflowMixin(CustomerArchiveCase):
             record.with_user(self.manager).action_approve()
         record.with_user(self.manager2).action_approve()
         self.assertEqual(record.approver_id, self.manager2)
+
+    def test_who_had_a_hand_in_it_neither_decides_nor_owns_it(self):
+        """A model adds to who may not decide (``_workflow_interested``); that makes
+        nobody the record's owner."""
+        record = self._new(self.reader, note="急用", helper_id=self.manager.id)
+        self.assertFalse(record.with_user(self.reader2).can_submit)
+        record.with_user(self.reader).action_submit()
+        with self.assertRaisesRegex(AccessError, "you had a hand in it"):
+            record.with_user(self.manager).action_approve()
+        record.with_user(self.manager2).action_approve()
+        self.assertEqual(record.state, "approved")
 
     def test_a_rule_refuses_with_its_own_error(self):
         record = self._new(self.reader)

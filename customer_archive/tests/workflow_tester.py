@@ -39,11 +39,15 @@ class CustomerArchiveWorkflowTester(models.Model):
         default="draft",
         readonly=True,
     )
+    helper_id = fields.Many2one("res.users", string="Helped By")
     approver_id = fields.Many2one("res.users", readonly=True)
     date_stamped = fields.Date(readonly=True)
     can_submit = fields.Boolean(compute="_compute_workflow_can")
     can_approve = fields.Boolean(compute="_compute_workflow_can")
     can_stamp = fields.Boolean(compute="_compute_workflow_can")
+
+    def _workflow_interested(self):
+        return super()._workflow_interested() | self.helper_id
 
     def _rule_has_note(self):
         if not self.note:
