@@ -18,6 +18,8 @@ class ZhCnTranslationMixin:
     """For a ``TransactionCase`` of the addon ``_zh_cn_module``."""
 
     _zh_cn_module = "customer_archive"
+    # Odoo's loader runs only the tests a class defines itself, unless told
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):
