@@ -32,11 +32,7 @@ class CustomerArchiveConsultationMixin(models.AbstractModel):
     )
 
     def _compute_access_log_count(self):
-        counts = dict(
-            self.env["customer.archive.access.log"]._read_group(
-                [("archive_id", "in", self.ids)], ["archive_id"], ["__count"]
-            )
-        )
+        counts = self._count_by_archive("customer.archive.access.log")
         for archive in self:
             archive.access_log_count = counts.get(archive, 0)
 

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import customer_archive_credit_code as credit_code
 from ..tools.customer_archive_input import bind_attachments
-from ..tools.customer_archive_lang import by_chatter_lang, for_user
 from ..tools.customer_archive_locks import CORRECTION_DOOR
 from .customer_archive import MANAGER, OFFICER, READER
 from .customer_archive_workflow_mixin import Transition, open_door
@@ -209,7 +208,7 @@ class CustomerArchiveCorrection(models.Model):
             request._check_request()
         requests._post_request_note()
         for request in requests:
-            request._schedule_activities(
+            request._workflow_schedule(
                 CHECK_ACTIVITY,
                 request._workflow_users(
                     OFFICER, request.company_id, exclude=request.user_id, above=MANAGER
@@ -231,18 +230,6 @@ class CustomerArchiveCorrection(models.Model):
         credit_code.validate(self.env, self.new_credit_code)
         if not (self.new_partner_name or "").strip():
             raise ValidationError(self.env._("The customer name cannot be empty."))
-
-    def _schedule_activities(self, activity_xmlid, users, summary):
-        """An activity for each of ``users``, its summary ``summary(env)`` in his language."""
-        for user in users:
-            # sudo: the requester (a reader) asks the officers, the checker the managers
-            in_lang = for_user(self.sudo(), user)
-            in_lang.activity_schedule(activity_xmlid, summary=summary(in_lang.env), user_id=user.id)
-
-    def _close_activities(self, activity_xmlids):
-        """Mark the activities done, the note in the request's chatter language."""
-        for requests in by_chatter_lang(self.sudo()):
-            requests.activity_feedback(activity_xmlids)
 
     def _post_request_note(self):
         for request in self:
@@ -302,9 +289,10 @@ class CustomerArchiveCorrection(models.Model):
         self._workflow_write(
             {"state": "checked", "checker_id": self.env.uid, "date_checked": fields.Datetime.now()}
         )
-        self._close_activities([CHECK_ACTIVITY])
+        # sudo: the activities given to officers or managers are closed by who takes the step
+        self.sudo()._workflow_feedback([CHECK_ACTIVITY])
         for request in self:
-            request._schedule_activities(
+            request._workflow_schedule(
                 APPROVE_ACTIVITY,
                 request._workflow_users(
                     MANAGER, request.company_id, exclude=request.user_id | request.checker_id
@@ -366,7 +354,8 @@ class CustomerArchiveCorrection(models.Model):
                 "date_decided": fields.Datetime.now(),
             }
         )
-        self._close_activities([APPROVE_ACTIVITY])
+        # sudo: the activities given to officers or managers are closed by who takes the step
+        self.sudo()._workflow_feedback([APPROVE_ACTIVITY])
 
     def action_reject(self):
         self._workflow_run("reject")
@@ -380,7 +369,8 @@ class CustomerArchiveCorrection(models.Model):
                 "date_decided": fields.Datetime.now(),
             }
         )
-        self._close_activities([CHECK_ACTIVITY, APPROVE_ACTIVITY])
+        # sudo: the activities given to officers or managers are closed by who takes the step
+        self.sudo()._workflow_feedback([CHECK_ACTIVITY, APPROVE_ACTIVITY])
         for request in self:
             request.archive_id._post_in_readers_lang(
                 lambda env, request=request: (

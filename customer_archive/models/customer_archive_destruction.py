@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.customer_archive_lang import by_chatter_lang, chatter_lang, for_user
+from ..tools.customer_archive_lang import chatter_lang, for_user
 from .customer_archive import MANAGER, OFFICER
 from .customer_archive_workflow_mixin import Transition, door_open
 
@@ -299,8 +299,7 @@ class CustomerArchiveDestruction(models.Model):
         self._workflow_write(
             {"state": "done", "done_user_id": self.env.uid, "date_done": fields.Datetime.now()}
         )
-        for registers in by_chatter_lang(self):
-            registers.activity_feedback([DONE_ACTIVITY])
+        self._workflow_feedback([DONE_ACTIVITY])
 
     def action_draft(self):
         self._workflow_run("draft")

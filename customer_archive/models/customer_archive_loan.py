@@ -3,8 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.customer_archive_lang import for_user
-
 # defined before the loan that inherits it: Odoo builds models in their classes' order
 from . import customer_archive_loan_reminder_mixin  # noqa: F401
 from .customer_archive import MANAGER, OFFICER, READER
@@ -623,12 +621,10 @@ class CustomerArchiveLoan(models.Model):
         if pending:
             pending.with_user(self.env.user)._workflow_run("cancel")
         for loan in loans.filtered(lambda loan: loan.state == "out"):
-            keeper = loan.archive_id.user_id or self.env.user
-            in_lang = for_user(loan, keeper)
-            in_lang.activity_schedule(
+            loan._workflow_schedule(
                 "mail.mail_activity_data_todo",
-                summary=in_lang.env._("Call the file back: the archive is now secret"),
-                user_id=keeper.id,
+                loan.archive_id.user_id or self.env.user,
+                lambda env: env._("Call the file back: the archive is now secret"),
             )
 
     def _max_days(self):
