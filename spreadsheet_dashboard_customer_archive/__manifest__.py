@@ -9,7 +9,12 @@
     "maintainers": ["customer-archive"],
     "license": "LGPL-3",
     "development_status": "Alpha",
-    "depends": ["spreadsheet_dashboard", "customer_archive", "customer_archive_survey"],
+    "depends": [
+        "spreadsheet_dashboard",
+        "customer_archive",
+        "customer_archive_survey",
+        "customer_archive_visit",
+    ],
     "data": [
         "data/dashboards.xml",
     ],

@@ -487,10 +487,6 @@ class CustomerArchive(models.Model):
         result = super().write(vals)
         if vals.get("confidentiality") == "secret":
             self.env["customer.archive.loan"]._end_for_secret(self)
-            # sudo: the visits of others are handed over by whoever makes the dossier secret
-            self.env["customer.archive.visit"].sudo().search(
-                [("archive_id", "in", self.ids)]
-            )._hand_to_who_may_read()
         if vals.keys() & {"user_id", "confidentiality", "partner_id"}:
             self._prune_followers()
         return result

@@ -189,7 +189,10 @@ class CustomerArchiveWorkflowMixin(models.AbstractModel):
             raise refusal
 
     def _workflow_run(self, name, *args, **kwargs):
-        """Check, then take transition ``name``: ``_action_<name>`` does the work."""
+        """Check, then take transition ``name``: ``_action_<name>`` does the work. On no
+        record (a step called with an empty list) there is nothing to do."""
+        if not self:
+            return True
         self._workflow_check(name)
         return getattr(self, f"_action_{name}")(*args, **kwargs)
 

@@ -25,7 +25,6 @@ from . import (
     test_customer_archive_tours,
     test_customer_archive_ui,
     test_customer_archive_validation,
-    test_customer_archive_visit,
     test_customer_archive_waiting,
     test_customer_archive_words,
     test_customer_archive_workflow,

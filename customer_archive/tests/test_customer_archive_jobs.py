@@ -14,7 +14,6 @@ from odoo.tests import tagged
 from ..models import customer_archive_handover as handover_module
 from ..models import customer_archive_job as job_module
 from ..models import customer_archive_print as print_module
-from ..models import customer_archive_visit_plan as plan_module
 from ..models import ir_actions_report as report_module
 from ..wizards import customer_archive_handover as handover_wizard_module
 from .common import (
@@ -218,9 +217,9 @@ class TestBackgroundImport(ImportCase, CustomerArchiveRpcCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
-    """Visit plans, the activation of imported dossiers run in the
-    background beyond a few hundred records; tested with that number made small."""
+class TestBackgroundHandoverPrint(ImportCase, CustomerArchiveRpcCase):
+    """Handovers and prints run in the background beyond a few hundred records; tested
+    with that number made small."""
 
     @classmethod
     def setUpClass(cls):
@@ -230,35 +229,6 @@ class TestBackgroundCare(ImportCase, CustomerArchiveRpcCase):
 
     def run_jobs(self):
         return run_background_jobs(self)
-
-    def test_plan_generates_its_visits_in_batches(self):
-        """A large plan makes its visits in the background, each customer once, and opens
-        when the last batch is done; a second start meanwhile is refused."""
-        archives = self.archive_own | self.archive_other | self.archive_kept
-        plan = (
-            self.env["customer.archive.visit.plan"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "年度回访",
-                    "purpose": "了解产品使用情况",
-                    "archive_ids": [(6, 0, archives.ids)],
-                }
-            )
-        )
-        with (
-            patch.object(plan_module, "INLINE_VISITS", 1),
-            patch.object(plan_module, "GENERATE_BATCH", 1),
-        ):
-            plan.action_generate()
-            self.assertEqual(plan.state, "draft")
-            with self.assertRaises(UserError):
-                plan.action_generate()
-            calls = self.run_jobs()
-        self.assertGreaterEqual(calls, 3)
-        self.assertEqual(plan.state, "open")
-        self.assertEqual(plan.sudo().visit_ids.archive_id, archives)
-        self.assertIn("3 visit(s) planned", plan.job_result or self.Job.search([], limit=1).result)
 
     def test_large_handover_moves_in_batches(self):
         """A large handover keeps its record at once and moves the dossiers and customers

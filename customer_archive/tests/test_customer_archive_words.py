@@ -25,8 +25,8 @@ class TestCustomerArchiveWords(CustomerArchiveCase):
 
     def test_each_kind_and_purpose_in_its_own_words(self):
         """A loan's kind is 借阅方式; an import result's, a location's, a proposed change's
-        and a care occasion's are their own types; a visit has a 回访目的, a plan a
-        start and end date, a consent a 授权用途."""
+        and a care occasion's are their own types; a consent has a 授权用途 (a visit's
+        words are customer_archive_visit's)."""
         expected = {
             ("customer.archive.loan", "kind"): "借阅方式",
             ("customer.archive.loan", "purpose"): "借阅目的",
@@ -34,12 +34,7 @@ class TestCustomerArchiveWords(CustomerArchiveCase):
             ("customer.archive.location", "kind"): "位置类型",
             ("customer.archive.proposal.line", "kind"): "更新类型",
             ("customer.archive.care.occasion", "kind"): "关怀事项",
-            ("customer.archive.visit", "purpose"): "回访目的",
-            ("customer.archive.visit.plan", "purpose"): "回访目的",
-            ("customer.archive.visit.plan", "date_start"): "开始日期",
-            ("customer.archive.visit.plan", "date_end"): "结束日期",
             ("customer.archive.consent", "purpose"): "授权用途",
-            ("customer.archive.visit", "can_done"): "可完成",
         }
         for (model, fname), word in expected.items():
             with self.subTest(model=model, field=fname):
@@ -66,27 +61,6 @@ class TestCustomerArchiveWords(CustomerArchiveCase):
                 if "借阅" in (desc["string"] or "") and not about_loans:
                     wrong.append(f"{model}.{fname}: {desc['string']}")
         self.assertFalse(wrong, "\n".join(wrong))
-
-    def test_visit_views_and_record_read_visit_words(self):
-        """The visit plan's form and search and the printed 回访记录表 speak of the visit
-        (回访目的, 计划期间), never of a loan."""
-        for xmlid in (
-            "customer_archive.customer_archive_visit_plan_view_form",
-            "customer_archive.customer_archive_visit_plan_view_search",
-            "customer_archive.customer_archive_visit_view_form",
-            "customer_archive.customer_archive_visit_record",
-            "customer_archive.customer_archive_visit_plan_summary",
-        ):
-            with self.subTest(view=xmlid):
-                arch = self.zh.ref(xmlid).arch_db
-                self.assertNotIn("借阅", arch)
-        self.assertIn(
-            "回访目的", self.zh.ref("customer_archive.customer_archive_visit_record").arch_db
-        )
-        self.assertIn(
-            "计划期间",
-            self.zh.ref("customer_archive.customer_archive_visit_plan_view_form").arch_db,
-        )
 
     def test_years_shown_without_thousands_separator(self):
         """A year reads 2025, not "2,025", in the festival lists (the survey campaigns' are

@@ -14,9 +14,8 @@ class TestEveryFormSaves(WebClientSaveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the dossiers are active, as a company's are; visits need it
+        # the dossiers are active, as a company's are
         (cls.archive_own | cls.archive_other).with_user(cls.officer).action_activate()
-        cls.visitable = cls.archive_own
 
     def assert_saves(self, model, user, values, edit, context=None):
         """Created from its form by ``user`` and edited with the whole form sent back."""
@@ -55,19 +54,13 @@ class TestEveryFormSaves(WebClientSaveCase):
         self.assertEqual(archive.partner_id.with_company(self.company).customer_grade, "a")
 
     def test_salesperson_forms(self):
-        """The salesperson's forms: a loan of a dossier not hers, a visit of her own
-        customer, a risk signal."""
+        """The salesperson's forms: a loan of a dossier not hers, a risk signal (a visit:
+        customer_archive_visit)."""
         self.assert_saves(
             "customer.archive.loan",
             self.reader,
             {"archive_id": self.archive_other.id, "purpose": "需查阅其营业执照和历年合同"},
             {"purpose": "查阅营业执照"},
-        )
-        self.assert_saves(
-            "customer.archive.visit",
-            self.reader,
-            {"archive_id": self.visitable.id, "purpose": "了解新年度采购计划"},
-            {"purpose": "了解采购计划"},
         )
         self.assert_saves(
             "customer.risk.signal",
@@ -81,14 +74,9 @@ class TestEveryFormSaves(WebClientSaveCase):
         )
 
     def test_manager_forms(self):
-        """The manager's forms: a visit plan for grade A, a risk signal type, the
-        classification policy of the company (a satisfaction campaign: customer_archive_survey)."""
-        self.assert_saves(
-            "customer.archive.visit.plan",
-            self.manager,
-            {"name": "重点客户年度回访", "purpose": "年度回访", "filter_grade": "a"},
-            {"name": "重点客户回访"},
-        )
+        """The manager's forms: a risk signal type, the classification policy of the
+        company (a visit plan: customer_archive_visit; a satisfaction campaign:
+        customer_archive_survey)."""
         self.assert_saves(
             "customer.risk.signal.type",
             self.manager,
@@ -105,12 +93,11 @@ class TestEveryFormSaves(WebClientSaveCase):
 
     def test_dossier_field_of_a_new_form_finds_the_dossier(self):
         """On a new form (no company yet: it follows the dossier) the 档案 field of a
-        proposal, visit, loan, document or correction finds the dossier by its customer's
+        proposal, loan, document or correction finds the dossier by its customer's
         name, as the dropdown asks with the field's domain evaluated on the new record."""
         name = self.partner_own.name
         for model in (
             "customer.archive.proposal",
-            "customer.archive.visit",
             "customer.archive.loan",
             "customer.archive.document",
             "customer.archive.correction",

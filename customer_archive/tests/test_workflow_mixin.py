@@ -72,6 +72,15 @@ class TestWorkflowMixin(CustomerArchiveCase):
         record.with_user(self.reader).write({"state": "draft", "note": "很急"})
         self.assertEqual(record.state, "draft")
 
+    def test_a_step_on_no_record_does_nothing(self):
+        """A step called on an empty list (a data file's step on records already past
+        it, an RPC call with no id) neither fails nor queries."""
+        record = self._new(self.reader, note="急用")
+        with self.assertQueryCount(0):
+            self.Tester.with_user(self.reader).action_submit()
+            self.Tester.with_user(self.reader).action_approve()
+        self.assertEqual(record.state, "draft")
+
     def test_the_group_of_a_transition(self):
         record = self._new(self.reader, note="急用")
         record.with_user(self.reader).action_submit()

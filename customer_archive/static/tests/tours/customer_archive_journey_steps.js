@@ -27,6 +27,8 @@ export function openContacts() {
 
 /** Contacts › 客户档案 › the menu of that xmlid (in the 更多 menu on a narrow screen). */
 export function openArchiveMenu(xmlid, title) {
+    // a menu of a companion addon is named with its module
+    const menu = xmlid.includes(".") ? xmlid : `customer_archive.${xmlid}`;
     return [
         {
             content: "Open the 客户档案 menu",
@@ -36,7 +38,7 @@ export function openArchiveMenu(xmlid, title) {
         },
         {
             content: `Open ${title}`,
-            trigger: `.dropdown-item[data-menu-xmlid='customer_archive.${xmlid}']`,
+            trigger: `.dropdown-item[data-menu-xmlid='${menu}']`,
             run: "click",
         },
         {

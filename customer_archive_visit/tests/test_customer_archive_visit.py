@@ -6,7 +6,11 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import RPC_FAULT_CODE_WARNING, CustomerArchiveCase, CustomerArchiveRpcCase
+from odoo.addons.customer_archive.tests.common import (
+    RPC_FAULT_CODE_WARNING,
+    CustomerArchiveCase,
+    CustomerArchiveRpcCase,
+)
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, 2, 0)
@@ -74,7 +78,7 @@ class TestCustomerArchiveVisit(VisitCase):
         self.assertEqual(visit.user_id, self.reader)
         self.assertTrue(visit.name.startswith("HF-2026-"))
         self.assertEqual(
-            self._activities(visit, "customer_archive.mail_activity_type_visit").user_id,
+            self._activities(visit, "customer_archive_visit.mail_activity_type_visit").user_id,
             self.reader,
         )
 
@@ -83,7 +87,7 @@ class TestCustomerArchiveVisit(VisitCase):
         event = visit.sudo().calendar_event_id
         self.assertEqual(event.user_id, self.reader)
         self.assertEqual(event.start, TOMORROW_10)
-        self.assertFalse(self._activities(visit, "customer_archive.mail_activity_type_visit"))
+        self.assertFalse(self._activities(visit, "customer_archive_visit.mail_activity_type_visit"))
         self.assertTrue(visit.sudo().activity_ids.filtered("calendar_event_id"))
 
         visit.write(
@@ -93,7 +97,7 @@ class TestCustomerArchiveVisit(VisitCase):
             visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.date_done)
-        review = self._activities(visit, "customer_archive.mail_activity_type_visit_review")
+        review = self._activities(visit, "customer_archive_visit.mail_activity_type_visit_review")
         self.assertIn(review.user_id, self.manager | self.manager2)
         self.assertFalse(visit.sudo().activity_ids.filtered("calendar_event_id"))
 
@@ -101,7 +105,7 @@ class TestCustomerArchiveVisit(VisitCase):
         visit.with_user(self.manager).action_review()
         self.assertEqual(visit.state, "reviewed")
         self.assertEqual(visit.reviewer_id, self.manager)
-        filing = self._activities(visit, "customer_archive.mail_activity_type_visit_file")
+        filing = self._activities(visit, "customer_archive_visit.mail_activity_type_visit_file")
         self.assertEqual(filing.user_id, self.officer)
 
         visit.with_user(self.officer).action_file()
@@ -180,7 +184,7 @@ class TestCustomerArchiveVisit(VisitCase):
         with self.assertRaisesRegex(AccessError, "its Visitor is you"):
             visit.action_review()
         self.assertEqual(visit.state, "done")
-        review = self._activities(visit, "customer_archive.mail_activity_type_visit_review")
+        review = self._activities(visit, "customer_archive_visit.mail_activity_type_visit_review")
         self.assertEqual(review.user_id, self.manager2)
         visit.with_user(self.manager2).action_review()
         self.assertEqual(visit.reviewer_id, self.manager2)
@@ -306,7 +310,7 @@ class TestCustomerArchiveVisit(VisitCase):
         """The 回访记录表 and the plan's 回访报告 render with the visit's record."""
         visit = self._done(self._visit())
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "customer_archive.customer_archive_visit_report", visit.ids
+            "customer_archive_visit.customer_archive_visit_report", visit.ids
         )[0]
         self.assertIn("上批货晚到三天", html.decode())
         self.assertIn(self.company.name, html.decode())
@@ -360,7 +364,7 @@ class TestCustomerArchiveVisitPlan(VisitCase):
         self.assertEqual(by_archive[self.archive_own].date_due, plan.date_end)
         self.assertTrue(
             self._activities(
-                by_archive[self.archive_own], "customer_archive.mail_activity_type_visit"
+                by_archive[self.archive_own], "customer_archive_visit.mail_activity_type_visit"
             )
         )
         plan.action_generate()
@@ -454,7 +458,7 @@ class TestCustomerArchiveVisitPlan(VisitCase):
                 self.Visit.search([("is_overdue", "=", True), ("plan_id", "=", plan.id)])
             )
         html = self.env["ir.actions.report"]._render_qweb_html(
-            "customer_archive.customer_archive_visit_plan_report", plan.ids
+            "customer_archive_visit.customer_archive_visit_plan_report", plan.ids
         )[0]
         self.assertIn("上批货晚到三天", html.decode())
 
@@ -481,7 +485,9 @@ class TestCustomerArchiveVisitRule(VisitCase):
             self.assertEqual(set(proposed.mapped("state")), {"planned"})
             own = proposed.filtered(lambda v: v.archive_id == self.archive_own)
             self.assertEqual(own.user_id, self.reader)
-            self.assertTrue(self._activities(own, "customer_archive.mail_activity_type_visit"))
+            self.assertTrue(
+                self._activities(own, "customer_archive_visit.mail_activity_type_visit")
+            )
             self.env["customer.archive.visit.rule"]._cron_propose_visits()
             self.assertEqual(self._proposed(), proposed)
 
@@ -505,7 +511,7 @@ class TestCustomerArchiveVisitRule(VisitCase):
         with freeze_time(NOW):
             self.env["customer.archive.visit.rule"]._cron_propose_visits()
         own = self._proposed().filtered(lambda v: v.archive_id == self.archive_own)
-        activity = self._activities(own, "customer_archive.mail_activity_type_visit")
+        activity = self._activities(own, "customer_archive_visit.mail_activity_type_visit")
         self.assertIn("回访", own.purpose)
         self.assertIn("拜访", activity.summary)
 

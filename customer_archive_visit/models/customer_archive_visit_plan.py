@@ -5,11 +5,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import customer_classification_rules as rules
-from . import customer_archive_job  # noqa: F401 (the job mixin, inherited below, first)
-from .customer_archive import MANAGER
+from odoo.addons.customer_archive.models.customer_archive_workflow_mixin import Transition
+from odoo.addons.customer_archive.tools import customer_classification_rules as rules
+from odoo.addons.customer_archive.tools.customer_archive_groups import MANAGER
+
 from .customer_archive_visit import MADE_STATES, OPEN_STATES
-from .customer_archive_workflow_mixin import Transition
 
 # the longest period a plan covers, and the furthest "not visited for" filter
 MAX_PERIOD_DAYS = 366
@@ -339,16 +339,16 @@ class CustomerArchiveVisitPlan(models.Model):
     def action_view_visits(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "customer_archive.customer_archive_visit_action"
+            "customer_archive_visit.customer_archive_visit_action"
         )
         action["domain"] = [("plan_id", "=", self.id)]
         action["context"] = {"default_plan_id": self.id}
         return action
 
     def action_print_report(self):
-        return self.env.ref("customer_archive.customer_archive_visit_plan_report").report_action(
-            self
-        )
+        return self.env.ref(
+            "customer_archive_visit.customer_archive_visit_plan_report"
+        ).report_action(self)
 
     # ------------------------------------------------------------ report
     def _readable_visits(self):

@@ -7,9 +7,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
-from ..tools.customer_archive_input import bind_attachments
-from .customer_archive import MANAGER, OFFICER, READER
-from .customer_archive_workflow_mixin import Transition, door_open
+from odoo.addons.customer_archive.models.customer_archive_workflow_mixin import (
+    Transition,
+    door_open,
+)
+from odoo.addons.customer_archive.tools.customer_archive_groups import MANAGER, OFFICER, READER
+from odoo.addons.customer_archive.tools.customer_archive_input import bind_attachments
 
 VISIT_STATES = [
     ("planned", "Planned"),
@@ -41,9 +44,9 @@ MAX_DAYS_AHEAD = 366
 MAX_DAYS_BACK = 30
 APPOINTMENT_HOURS = 1
 
-ACTIVITY_VISIT = "customer_archive.mail_activity_type_visit"
-ACTIVITY_REVIEW = "customer_archive.mail_activity_type_visit_review"
-ACTIVITY_FILE = "customer_archive.mail_activity_type_visit_file"
+ACTIVITY_VISIT = "customer_archive_visit.mail_activity_type_visit"
+ACTIVITY_REVIEW = "customer_archive_visit.mail_activity_type_visit_review"
+ACTIVITY_FILE = "customer_archive_visit.mail_activity_type_visit_file"
 
 
 class CustomerArchiveVisit(models.Model):
@@ -647,4 +650,6 @@ class CustomerArchiveVisit(models.Model):
         return {archive.id for (archive,) in groups}
 
     def action_print(self):
-        return self.env.ref("customer_archive.customer_archive_visit_report").report_action(self)
+        return self.env.ref("customer_archive_visit.customer_archive_visit_report").report_action(
+            self
+        )

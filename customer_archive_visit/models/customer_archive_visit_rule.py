@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import customer_classification_rules as rules
+from odoo.addons.customer_archive.tools import customer_classification_rules as rules
 
 MAX_INTERVAL_DAYS = 3660
 
