@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.customer_archive_lang import chatter_lang, for_user
+from ..tools.customer_archive_lang import chatter_lang
 from .customer_archive import MANAGER, OFFICER
 from .customer_archive_workflow_mixin import Transition, door_open
 
@@ -228,14 +228,13 @@ class CustomerArchiveDestruction(models.Model):
         self.line_ids._check_destroyable()
         self._workflow_write({"state": "to_approve", "user_id": self.env.uid})
         for register in self:
-            for member in register.panel_ids:
-                for_user(register, member).activity_schedule(
-                    APPROVE_ACTIVITY,
-                    summary=for_user(register, member).env._(
-                        "Approve destruction register %(register)s", register=register.name
-                    ),
-                    user_id=member.id,
-                )
+            register._workflow_schedule(
+                APPROVE_ACTIVITY,
+                register.panel_ids,
+                lambda env, register=register: env._(
+                    "Approve destruction register %(register)s", register=register.name
+                ),
+            )
 
     def action_approve(self):
         self._workflow_run("approve")
@@ -270,14 +269,13 @@ class CustomerArchiveDestruction(models.Model):
         preparer = self.user_id
         if not preparer or preparer.share:
             return
-        in_lang = for_user(self, preparer)
-        # sudo: the last panel member asks the preparer to act on the register
-        in_lang.sudo().activity_schedule(
+        # the last panel member asks the preparer to act on the register
+        self._workflow_schedule(
             DONE_ACTIVITY,
-            summary=in_lang.env._(
+            preparer,
+            lambda env: env._(
                 "Destroy the files of approved register %(register)s", register=self.name
             ),
-            user_id=preparer.id,
         )
 
     def action_done(self):

@@ -457,10 +457,12 @@ class CustomerArchiveProposal(models.Model):
             proposal = record.with_context(lang=lang)
             _ = proposal.env._
             if keeper and keeper.active:
-                proposal.sudo().activity_schedule(
+                proposal._workflow_schedule(
                     REVIEW_ACTIVITY,
-                    summary=_("Decide the proposed update %(proposal)s", proposal=proposal.name),
-                    user_id=keeper.id,
+                    keeper,
+                    lambda env, proposal=proposal: env._(
+                        "Decide the proposed update %(proposal)s", proposal=proposal.name
+                    ),
                 )
             origin = dict(proposal._fields["origin"]._description_selection(proposal.env))
             archive.with_context(lang=lang)._message_log(
@@ -531,7 +533,7 @@ class CustomerArchiveProposal(models.Model):
             if state != "rejected":
                 proposal._record_consents()
             # sudo: the keeper's reminder is closed whoever decided
-            proposal.sudo().activity_feedback([REVIEW_ACTIVITY])
+            proposal.sudo()._workflow_feedback([REVIEW_ACTIVITY])
 
     def _record_consents(self):
         """The consents ticked on the form, recorded once the keeper has decided the form

@@ -6,6 +6,7 @@ from xmlrpc.client import Fault
 from stdnum.cn import uscc
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -181,6 +182,32 @@ class CustomerArchiveRpcCase(CustomerArchiveCase, HttpCase):
             yield caught
         self.assertEqual(caught.exception.faultCode, code, caught.exception.faultString)
 
+    def assert_onchange_names_no_customer(self, model, secrets, fills_customer=True):
+        """``onchange`` of ``model`` as ``reader`` with the id of a dossier he may not read
+        is refused without naming any of ``secrets`` (the secret dossier), and over RPC
+        without naming another salesperson's customer; his own dossier still fills in
+        its customer (when the model's form does: ``fills_customer``)."""
+        spec = {"archive_id": {}, "partner_id": {"fields": {"display_name": {}}}}
+        Model = self.env[model].with_user(self.reader)
+        with self.assertRaises(AccessError) as caught:
+            Model.onchange({"archive_id": self.archive_secret.id}, ["archive_id"], spec)
+        for secret in secrets:
+            self.assertNotIn(secret, str(caught.exception))
+        with self.assertRpcFault() as caught:
+            self.rpc(
+                self.reader,
+                model,
+                "onchange",
+                [],
+                {"archive_id": self.archive_other.id},
+                ["archive_id"],
+                spec,
+            )
+        self.assertNotIn(self.partner_other.name, caught.exception.faultString)
+        result = Model.onchange({"archive_id": self.archive_own.id}, ["archive_id"], spec)
+        if fills_customer:
+            self.assertEqual(result["value"]["partner_id"]["id"], self.partner_own.id)
+
 
 def run_one_cron_call(env):
     """One call of the jobs' cron, as the first of a unit of the cron's work."""
@@ -204,3 +231,14 @@ def run_background_jobs(test, batch_seconds=0, limit=1000):
             calls += 1
             test.assertLess(calls, limit, "the jobs do not end")
     return calls
+
+
+class ConfidentialityCase(CustomerArchiveRpcCase):
+    """The dossiers are active; ``archive_secret`` is secret: its customer is sold by
+    ``reader``, it is kept by ``manager``; ``archive_other`` is sold by ``reader2``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        archives = cls.archive_own | cls.archive_other | cls.archive_kept | cls.archive_secret
+        archives.action_activate()

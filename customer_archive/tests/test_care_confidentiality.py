@@ -9,57 +9,23 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import CustomerArchiveRpcCase
+from .common import ConfidentialityCase
 
 PROPOSAL = "customer.archive.proposal"
 
 
 @tagged("post_install", "-at_install")
-class TestCareConfidentiality(CustomerArchiveRpcCase):
-    """``archive_secret`` is secret: its customer is sold by ``reader``, it is kept by
-    ``manager``; ``archive_other`` is sold by ``reader2``."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        archives = cls.archive_own | cls.archive_other | cls.archive_kept | cls.archive_secret
-        archives.action_activate()
-        cls.contact_secret = cls.env["res.partner"].create(
-            {"name": "林晓红", "parent_id": cls.partner_secret.id}
-        )
-
-    def _assert_secret_kept(self, text):
-        for secret in (self.partner_secret.name, self.archive_secret.name):
-            self.assertNotIn(secret, text)
+class TestCareConfidentiality(ConfidentialityCase):
+    """See ConfidentialityCase for the dossiers."""
 
     def test_onchange_names_no_customer_of_an_unreadable_dossier(self):
         """``onchange`` with the id of a dossier the user may not read is refused; it does
         not return its customer, through the ORM or over RPC."""
-        spec = {"archive_id": {}, "partner_id": {"fields": {"display_name": {}}}}
-        for model in (PROPOSAL, "customer.archive.consent"):
-            Model = self.env[model].with_user(self.reader)
-            with self.subTest(model=model):
-                with self.assertRaises(AccessError) as caught:
-                    Model.onchange({"archive_id": self.archive_secret.id}, ["archive_id"], spec)
-                self._assert_secret_kept(str(caught.exception))
-        with self.assertRpcFault() as caught:
-            self.rpc(
-                self.reader,
-                PROPOSAL,
-                "onchange",
-                [],
-                {"archive_id": self.archive_other.id},
-                ["archive_id"],
-                spec,
-            )
-        self.assertNotIn(self.partner_other.name, caught.exception.faultString)
-        # one's own dossier still fills in its customer
-        result = (
-            self.env[PROPOSAL]
-            .with_user(self.reader)
-            .onchange({"archive_id": self.archive_own.id}, ["archive_id"], spec)
+        secrets = (self.partner_secret.name, self.archive_secret.name)
+        self.assert_onchange_names_no_customer(PROPOSAL, secrets)
+        self.assert_onchange_names_no_customer(
+            "customer.archive.consent", secrets, fills_customer=False
         )
-        self.assertEqual(result["value"]["partner_id"]["id"], self.partner_own.id)
 
     def test_dossier_shows_a_borrower_his_own_loans_only(self):
         """A borrower reading a dossier lent to him sees his own loans of it, not the

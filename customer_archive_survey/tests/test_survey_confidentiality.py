@@ -5,21 +5,19 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.customer_archive.tests.common import CustomerArchiveRpcCase
+from odoo.addons.customer_archive.tests.common import ConfidentialityCase
 
 ANSWER = "survey.user_input"
 
 
 @tagged("post_install", "-at_install")
-class TestSurveyConfidentiality(CustomerArchiveRpcCase):
-    """``archive_secret`` is secret: its customer is sold by ``reader``, it is kept by
-    ``manager``."""
+class TestSurveyConfidentiality(ConfidentialityCase):
+    """See ConfidentialityCase for the dossiers; ``contact_secret`` is a contact of the
+    secret dossier's customer."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        archives = cls.archive_own | cls.archive_other | cls.archive_kept | cls.archive_secret
-        archives.action_activate()
         cls.contact_secret = cls.env["res.partner"].create(
             {"name": "林晓红", "parent_id": cls.partner_secret.id}
         )

@@ -413,7 +413,7 @@ class CustomerArchiveVisit(models.Model):
         for visit, event in zip(self, events, strict=True):
             visit._workflow_write({"state": "appointed", "calendar_event_id": event.id})
         # the meeting brings its own activity for the visitor (calendar's)
-        self.activity_feedback([ACTIVITY_VISIT])
+        self._workflow_feedback([ACTIVITY_VISIT])
 
     def action_done(self):
         self._workflow_run("done")
@@ -421,7 +421,7 @@ class CustomerArchiveVisit(models.Model):
 
     def _action_done(self):
         self._workflow_write({"state": "done", "date_done": fields.Datetime.now()})
-        self.activity_feedback([ACTIVITY_VISIT])
+        self._workflow_feedback([ACTIVITY_VISIT])
         self._meeting_activities().action_feedback()
         self._schedule_activities(
             ACTIVITY_REVIEW,
@@ -445,7 +445,7 @@ class CustomerArchiveVisit(models.Model):
                 "date_reviewed": fields.Datetime.now(),
             }
         )
-        self.activity_feedback([ACTIVITY_REVIEW])
+        self._workflow_feedback([ACTIVITY_REVIEW])
         # sudo: the keeper of the dossier is named whoever reviews the visit
         self._schedule_activities(
             ACTIVITY_FILE,
@@ -459,7 +459,7 @@ class CustomerArchiveVisit(models.Model):
 
     def _action_file(self):
         self._workflow_write({"state": "filed", "date_filed": fields.Datetime.now()})
-        self.activity_feedback([ACTIVITY_FILE])
+        self._workflow_feedback([ACTIVITY_FILE])
         self._post_report_on_archive()
 
     def action_cancel(self):
@@ -529,26 +529,16 @@ class CustomerArchiveVisit(models.Model):
         """One activity per visit for ``users[visit]``, its summary written in that
         user's language (``summary(visit, env)`` with ``env`` in that language); all in one
         create."""
-        activity_type = self.env.ref(activity_xmlid)
-        model = self.env["ir.model"]._get(self._name)
         vals_list = []
         for visit in self:
-            user = users.get(visit)
-            if not user:
-                continue
-            lang_env = visit.with_context(lang=user.lang or "en_US").env
-            vals_list.append(
-                {
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
-                    "res_model_id": model.id,
-                    "res_id": visit.id,
-                    "user_id": user.id,
-                    "summary": summary(visit, lang_env),
-                    "date_deadline": (deadline(visit) if deadline else None)
-                    or fields.Date.context_today(visit),
-                }
+            vals = visit._workflow_activity_values(
+                activity_xmlid,
+                users.get(visit),
+                lambda env, visit=visit: summary(visit, env),
+                (deadline(visit) if deadline else None) or fields.Date.context_today(visit),
             )
+            if vals:
+                vals_list.append(vals)
         if vals_list:
             # sudo: the visitor asks his supervisor's review, the reviewer the keeper's
             # filing: activities for others on a visit the user may write.

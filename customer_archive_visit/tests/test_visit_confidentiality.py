@@ -6,25 +6,19 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from odoo.addons.customer_archive.tests.common import CustomerArchiveRpcCase
+from odoo.addons.customer_archive.tests.common import ConfidentialityCase
 
 VISIT = "customer.archive.visit"
 PLAN = "customer.archive.visit.plan"
 
 
 @tagged("post_install", "-at_install")
-class TestVisitConfidentiality(CustomerArchiveRpcCase):
-    """``archive_secret`` is secret: its customer is sold by ``reader``, it is kept by
-    ``manager``; ``archive_other`` is sold by ``reader2``."""
+class TestVisitConfidentiality(ConfidentialityCase):
+    """See ConfidentialityCase for the dossiers."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        archives = cls.archive_own | cls.archive_other | cls.archive_kept | cls.archive_secret
-        archives.action_activate()
-        cls.contact_secret = cls.env["res.partner"].create(
-            {"name": "林晓红", "parent_id": cls.partner_secret.id}
-        )
         cls.secret_visit = cls.env[VISIT].create(
             {
                 "archive_id": cls.archive_secret.id,
@@ -103,29 +97,9 @@ class TestVisitConfidentiality(CustomerArchiveRpcCase):
     def test_onchange_names_no_customer_of_an_unreadable_dossier(self):
         """``onchange`` with the id of a dossier the user may not read is refused; it does
         not return its customer, through the ORM or over RPC."""
-        spec = {"archive_id": {}, "partner_id": {"fields": {"display_name": {}}}}
-        Visit = self.env[VISIT].with_user(self.reader)
-        with self.assertRaises(AccessError) as caught:
-            Visit.onchange({"archive_id": self.archive_secret.id}, ["archive_id"], spec)
-        self._assert_secret_kept(str(caught.exception))
-        with self.assertRpcFault() as caught:
-            self.rpc(
-                self.reader,
-                VISIT,
-                "onchange",
-                [],
-                {"archive_id": self.archive_other.id},
-                ["archive_id"],
-                spec,
-            )
-        self.assertNotIn(self.partner_other.name, caught.exception.faultString)
-        # one's own dossier still fills in its customer
-        result = (
-            self.env[VISIT]
-            .with_user(self.reader)
-            .onchange({"archive_id": self.archive_own.id}, ["archive_id"], spec)
+        self.assert_onchange_names_no_customer(
+            VISIT, (self.partner_secret.name, self.archive_secret.name, "机密需求")
         )
-        self.assertEqual(result["value"]["partner_id"]["id"], self.partner_own.id)
 
     def test_visitor_must_be_able_to_read_the_dossier(self):
         """An officer cannot give a salesperson a visit of a secret dossier, nor of a
